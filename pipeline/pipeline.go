@@ -1,0 +1,234 @@
+// Package pipeline runs guanxi's stages over a stream of messages: validate,
+// extract, store in the graph, rescore the touched accounts and emit items,
+// score changes and warnings. A message's source offset is committed only
+// after its facts are in the graph and its outputs are written, so a crash
+// loses nothing; the graph ignores facts it already holds, so a replay after
+// a crash counts nothing twice.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/guanxi-dev/guanxi/emit"
+	"github.com/guanxi-dev/guanxi/extract"
+	"github.com/guanxi-dev/guanxi/graph"
+	"github.com/guanxi-dev/guanxi/ingest"
+	"github.com/guanxi-dev/guanxi/scoring"
+)
+
+// Source delivers raw messages and takes commits once they are processed.
+type Source interface {
+	Fetch(ctx context.Context) (ingest.Record, error)
+	Commit(ctx context.Context, recs ...ingest.Record) error
+}
+
+// Extractor finds the items of a batch of messages.
+type Extractor interface {
+	Extract(ctx context.Context, msgs []ingest.Message) ([][]extract.Item, error)
+}
+
+// Store is the part of the graph the pipeline writes and reads.
+type Store interface {
+	PutMessage(ctx context.Context, msg ingest.Message, items []extract.Item) error
+	AccountFacts(ctx context.Context, accountID string) (graph.AccountFacts, error)
+}
+
+// Emitter writes output records durably before returning.
+type Emitter interface {
+	Emit(ctx context.Context, recs ...emit.Record) error
+}
+
+// Pipeline wires the stages. The zero values of the optional fields are
+// sensible defaults.
+type Pipeline struct {
+	Source    Source
+	Extractor Extractor
+	Store     Store
+	Emitter   Emitter
+
+	// AsOf is the time scores and warnings are evaluated at; nil means now.
+	AsOf func() time.Time
+	// BatchSize bounds how many messages are classified together.
+	BatchSize int
+	// BatchWait is how long a partial batch waits for more messages.
+	BatchWait time.Duration
+	Logger    *slog.Logger
+
+	scores   *scoring.Tracker
+	accepted atomic.Int64
+	rejected atomic.Int64
+}
+
+// Stats counts what the pipeline has handled since it started.
+type Stats struct {
+	Accepted int64 // valid messages whose facts are stored
+	Rejected int64 // messages sent to the dead-letter output
+}
+
+// Stats reports progress; safe to call while Run is going.
+func (p *Pipeline) Stats() Stats {
+	return Stats{Accepted: p.accepted.Load(), Rejected: p.rejected.Load()}
+}
+
+// Run processes messages until the source is exhausted (io.EOF), ctx is
+// cancelled, or a stage fails. On cancellation the batch in hand is
+// finished and committed first, so a SIGTERM never leaves work half done.
+// Errors of a stage stop the run without committing the batch: the
+// messages come again on restart.
+func (p *Pipeline) Run(ctx context.Context) error {
+	p.defaults()
+	for {
+		batch, srcErr := p.fill(ctx)
+		if len(batch) > 0 {
+			// Finish the batch even if ctx was cancelled while filling it.
+			if err := p.process(context.WithoutCancel(ctx), batch); err != nil {
+				return err
+			}
+		}
+		switch {
+		case srcErr == nil:
+			continue
+		case errors.Is(srcErr, io.EOF):
+			return nil
+		case ctx.Err() != nil:
+			return nil
+		default:
+			return fmt.Errorf("fetch: %w", srcErr)
+		}
+	}
+}
+
+func (p *Pipeline) defaults() {
+	if p.BatchSize <= 0 {
+		p.BatchSize = 64
+	}
+	if p.BatchWait <= 0 {
+		p.BatchWait = 200 * time.Millisecond
+	}
+	if p.Logger == nil {
+		p.Logger = slog.Default()
+	}
+	if p.AsOf == nil {
+		p.AsOf = time.Now
+	}
+	if p.scores == nil {
+		p.scores = scoring.NewTracker()
+	}
+}
+
+// fill fetches up to BatchSize records: it waits as long as it takes for
+// the first, then at most BatchWait for the rest.
+func (p *Pipeline) fill(ctx context.Context) ([]ingest.Record, error) {
+	var batch []ingest.Record
+	rec, err := p.Source.Fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch = append(batch, rec)
+	wctx, cancel := context.WithTimeout(ctx, p.BatchWait)
+	defer cancel()
+	for len(batch) < p.BatchSize {
+		rec, err := p.Source.Fetch(wctx)
+		if err != nil {
+			if wctx.Err() != nil && ctx.Err() == nil {
+				return batch, nil // the wait ran out: process what we have
+			}
+			return batch, err
+		}
+		batch = append(batch, rec)
+	}
+	return batch, nil
+}
+
+// process takes one batch through every stage and then commits it.
+func (p *Pipeline) process(ctx context.Context, batch []ingest.Record) error {
+	var msgs []ingest.Message
+	var dead []emit.Record
+	for _, rec := range batch {
+		msg, err := ingest.Parse(rec.Value)
+		if err != nil {
+			dl := ingest.NewDeadLetter(rec, err)
+			p.Logger.Warn("message rejected", "reason", dl.Reason, "offset", rec.Offset, "line", rec.Line)
+			dead = append(dead, emit.Record{Stream: emit.DLQ, Key: string(rec.Key), Value: dl})
+			continue
+		}
+		msgs = append(msgs, msg)
+	}
+	// Dead letters are written before the commit that makes their offsets
+	// pass: a rejected message is kept, with its reason, not dropped.
+	if len(dead) > 0 {
+		if err := p.Emitter.Emit(ctx, dead...); err != nil {
+			return fmt.Errorf("emit dead letters: %w", err)
+		}
+		p.rejected.Add(int64(len(dead)))
+	}
+	if len(msgs) > 0 {
+		if err := p.handle(ctx, msgs); err != nil {
+			return err
+		}
+	}
+	if err := p.Source.Commit(ctx, batch...); err != nil {
+		return fmt.Errorf("commit %d records: %w", len(batch), err)
+	}
+	return nil
+}
+
+func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message) error {
+	items, err := p.Extractor.Extract(ctx, msgs)
+	if err != nil {
+		return fmt.Errorf("extract: %w", err)
+	}
+	var out []emit.Record
+	var touched []string
+	seen := map[string]bool{}
+	for i, msg := range msgs {
+		if err := p.Store.PutMessage(ctx, msg, items[i]); err != nil {
+			return fmt.Errorf("store message %s: %w", msg.ID, err)
+		}
+		for _, it := range items[i] {
+			out = append(out, emit.Record{Stream: emit.Items, Key: it.AccountID, Value: it})
+		}
+		if !seen[msg.Account.ID] {
+			seen[msg.Account.ID] = true
+			touched = append(touched, msg.Account.ID)
+		}
+	}
+	p.accepted.Add(int64(len(msgs)))
+	asOf := p.AsOf()
+	for _, id := range touched {
+		recs, err := p.rescore(ctx, id, asOf)
+		if err != nil {
+			return err
+		}
+		out = append(out, recs...)
+	}
+	if err := p.Emitter.Emit(ctx, out...); err != nil {
+		return fmt.Errorf("emit %d records: %w", len(out), err)
+	}
+	return nil
+}
+
+// rescore evaluates one account and returns the output records for what
+// changed: a score line when the score moved, a warning line for each
+// warning raised, updated or cleared.
+func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time) ([]emit.Record, error) {
+	facts, err := p.Store.AccountFacts(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("read account %s: %w", accountID, err)
+	}
+	score, warnings := scoring.Evaluate(facts, asOf)
+	var out []emit.Record
+	if p.scores.ScoreChanged(score) {
+		out = append(out, emit.Record{Stream: emit.Scores, Key: accountID, Value: score})
+	}
+	for _, ch := range p.scores.Update(accountID, warnings) {
+		out = append(out, emit.Record{Stream: emit.Warnings, Key: accountID, Value: ch})
+	}
+	return out, nil
+}
