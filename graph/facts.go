@@ -48,6 +48,25 @@ type ItemFact struct {
 	ID         string // stable id derived from message id and span
 	OccurredAt time.Time
 	extract.Item
+	// Status is the item's follow-up state; every item starts as StatusOpen.
+	Status string
+	// PromisedTo lists the participant ids a commitment was made to: the
+	// other side's participants of its message. Empty for other item types.
+	PromisedTo []string
+}
+
+// Commitment is an open commitment together with the message it was made in.
+type Commitment struct {
+	ItemFact
+	Message MessageRef
+}
+
+// MessageRef identifies the message an item came from.
+type MessageRef struct {
+	ID         string
+	Channel    string
+	OccurredAt time.Time
+	Subject    string
 }
 
 // ActivityFact is a behavioural event (attachment opened, meeting declined …).

@@ -1,5 +1,3 @@
-// Package ingest reads communication messages (envelope v1) from Kafka or
-// JSONL files, validates them, and routes what fails to a dead-letter output.
 package ingest
 
 import "time"

@@ -83,6 +83,7 @@ type ValidationError struct {
 	Err error
 }
 
+// Error returns the reason, with the message id when it is known.
 func (e *ValidationError) Error() string {
 	if e.MessageID != "" {
 		return fmt.Sprintf("invalid message %q: %s", e.MessageID, e.Reason)
@@ -90,6 +91,7 @@ func (e *ValidationError) Error() string {
 	return "invalid message: " + e.Reason
 }
 
+// Unwrap returns the underlying error, if any.
 func (e *ValidationError) Unwrap() error { return e.Err }
 
 // Validator parses and validates raw envelope v1 messages. The zero value is
@@ -135,6 +137,9 @@ func (v *Validator) Parse(raw []byte) (Message, error) {
 		}
 		field, reason := describeSchemaError(verr)
 		return Message{}, &ValidationError{MessageID: id, Field: field, Reason: reason, Err: err}
+	}
+	if probs := checkMillis(doc); len(probs) > 0 {
+		return Message{}, &ValidationError{MessageID: id, Field: probs[0].field, Reason: joinProblems(probs)}
 	}
 	var m Message
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -224,7 +229,7 @@ func syntaxError(raw []byte, err error, inputOffset int64) error {
 			off = 0
 		}
 		return &ValidationError{
-			Reason: fmt.Sprintf("malformed JSON at offset %d: %s%s", off, strings.TrimPrefix(se.Error(), "json: "), near(raw, off)),
+			Reason: fmt.Sprintf("malformed JSON at offset %d: %s%s", off, syntaxMessage(se, raw, off), near(raw, off)),
 			Err:    err,
 		}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -238,6 +243,24 @@ func syntaxError(raw []byte, err error, inputOffset int64) error {
 			Err:    err,
 		}
 	}
+}
+
+// syntaxMessage returns the decoder's message, naming the offending
+// character as a whole rune: encoding/json names only its first byte, which
+// turns a Chinese character into a Latin-1 letter.
+func syntaxMessage(se *json.SyntaxError, raw []byte, off int) string {
+	msg := strings.TrimPrefix(se.Error(), "json: ")
+	const prefix = "invalid character "
+	if !strings.HasPrefix(msg, prefix) || off >= len(raw) || raw[off] < utf8.RuneSelf {
+		return msg
+	}
+	end := strings.Index(msg[len(prefix)+1:], "' ")
+	if end < 0 {
+		return msg
+	}
+	rest := msg[len(prefix)+1+end+1:]
+	r, _ := utf8.DecodeRune(raw[off:])
+	return prefix + strconv.QuoteRune(r) + rest
 }
 
 // near quotes up to a dozen runes of raw before offset off, so a reader can
@@ -271,6 +294,8 @@ func idOf(doc any) string {
 type problem struct {
 	field  string
 	reason string
+	// missing lists the fields a "missing required" problem names.
+	missing []string
 }
 
 func joinProblems(probs []problem) string {
@@ -339,13 +364,44 @@ func describeSchemaError(root *jsonschema.ValidationError) (string, string) {
 	if len(probs) == 0 {
 		return "", root.Error()
 	}
-	slices.SortStableFunc(probs, func(a, b problem) int {
-		return comparePaths(a.field, b.field)
+	slices.SortFunc(probs, func(a, b problem) int {
+		if c := comparePaths(a.field, b.field); c != 0 {
+			return c
+		}
+		return strings.Compare(a.reason, b.reason)
 	})
-	return probs[0].field, joinProblems(probs)
+	// Several keywords can require the same field (a call requires end_ms,
+	// and so does a given start_ms); name each missing field once.
+	reported := map[string]bool{}
+	kept := probs[:0]
+	for _, p := range probs {
+		if len(p.missing) > 0 && !slices.ContainsFunc(p.missing, func(f string) bool { return !reported[f] }) {
+			continue
+		}
+		for _, f := range p.missing {
+			reported[f] = true
+		}
+		kept = append(kept, p)
+	}
+	return kept[0].field, joinProblems(kept)
 }
 
-// comparePaths orders JSON paths so that array indexes sort numerically.
+// fieldOrder ranks field names as the envelope lists them, so that
+// problems are reported in the order a reader of the message meets them.
+var fieldOrder = map[string]int{}
+
+func init() {
+	for i, f := range []string{
+		"version", "id", "channel", "account", "occurred_at", "participants",
+		"from", "subject", "body", "turns", "activity",
+		"name", "side", "title", "speaker", "text", "start_ms", "end_ms", "at",
+		"kind", "actor", "ref",
+	} {
+		fieldOrder[f] = i + 1
+	}
+}
+
+// comparePaths orders JSON paths by field order, array indexes numerically.
 func comparePaths(a, b string) int {
 	for a != "" && b != "" {
 		ta, ra := nextPathToken(a)
@@ -355,6 +411,16 @@ func comparePaths(a, b string) int {
 			nb, errB := strconv.Atoi(tb)
 			if errA == nil && errB == nil {
 				return na - nb
+			}
+			oa, okA := fieldOrder[ta]
+			ob, okB := fieldOrder[tb]
+			switch {
+			case okA && okB:
+				return oa - ob
+			case okA:
+				return -1
+			case okB:
+				return 1
 			}
 			return strings.Compare(ta, tb)
 		}
@@ -454,13 +520,13 @@ func describeLeaf(e *jsonschema.ValidationError, path string) problem {
 		if ch, ok := channelOf(e.SchemaURL); ok {
 			reason += fmt.Sprintf(" (required for %s messages)", ch)
 		}
-		return problem{field: fields[0], reason: reason}
+		return problem{field: fields[0], reason: reason, missing: fields}
 	case *kind.DependentRequired:
 		fields := make([]string, len(k.Missing))
 		for i, m := range k.Missing {
 			fields[i] = joinPath(path, m)
 		}
-		return problem{field: fields[0], reason: fmt.Sprintf("missing required field %s (%q is given)",
+		return problem{field: fields[0], missing: fields, reason: fmt.Sprintf("missing required field %s (%q is given)",
 			quoteAll(fields), joinPath(path, k.Prop))}
 	case *kind.AnyOf:
 		var alts []string
@@ -469,7 +535,13 @@ func describeLeaf(e *jsonschema.ValidationError, path string) problem {
 			if !ok {
 				return problem{field: path, reason: prefix + e.Error()}
 			}
-			alts = append(alts, strings.Join(quoteNames(r.Missing), " and "))
+			// Name every field of the alternative, not only the missing
+			// ones: "at, or start_ms and end_ms" rather than "at, or end_ms".
+			names := requiredAt(c.SchemaURL)
+			if len(names) == 0 {
+				names = r.Missing
+			}
+			alts = append(alts, strings.Join(quoteNames(names), " and "))
 		}
 		reason := fmt.Sprintf("%sneeds %s", prefix, strings.Join(alts, ", or "))
 		if ch, ok := channelOf(e.SchemaURL); ok {
@@ -515,6 +587,52 @@ func describeLeaf(e *jsonschema.ValidationError, path string) problem {
 	}
 }
 
+// schemaDoc is the embedded schema as plain JSON values, to look up what a
+// keyword says when the validator reports only part of it.
+var schemaDoc = func() any {
+	var doc any
+	if err := json.Unmarshal(schemaJSON, &doc); err != nil {
+		panic(fmt.Sprintf("ingest: embedded envelope schema: %v", err))
+	}
+	return doc
+}()
+
+// requiredAt returns the "required" list of the subschema at schemaURL.
+func requiredAt(schemaURL string) []string {
+	_, ptr, ok := strings.Cut(schemaURL, "#")
+	if !ok {
+		return nil
+	}
+	node := schemaDoc
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if tok == "" {
+			continue
+		}
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch n := node.(type) {
+		case map[string]any:
+			node = n[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n) {
+				return nil
+			}
+			node = n[i]
+		default:
+			return nil
+		}
+	}
+	obj, _ := node.(map[string]any)
+	list, _ := obj["required"].([]any)
+	names := make([]string, 0, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
 func quoteNames(names []string) []string {
 	q := make([]string, len(names))
 	for i, n := range names {
@@ -538,6 +656,28 @@ func describeDecodeError(err error) (string, string) {
 	return "", "cannot decode message: " + strings.TrimPrefix(err.Error(), "json: ")
 }
 
+// checkMillis rejects turn times that JSON Schema counts as integers but
+// that are not whole int64 values, such as 1.0 or 1e30, with their path.
+func checkMillis(doc any) []problem {
+	obj, _ := doc.(map[string]any)
+	turns, _ := obj["turns"].([]any)
+	var probs []problem
+	for i, t := range turns {
+		turn, _ := t.(map[string]any)
+		for _, name := range []string{"start_ms", "end_ms"} {
+			n, ok := turn[name].(json.Number)
+			if !ok {
+				continue
+			}
+			if _, err := strconv.ParseInt(n.String(), 10, 64); err != nil {
+				field := fmt.Sprintf("turns[%d].%s", i, name)
+				probs = append(probs, problem{field: field, reason: fmt.Sprintf("%s: %s is not a whole number of milliseconds in range", field, n)})
+			}
+		}
+	}
+	return probs
+}
+
 // crossCheck applies the rules the schema cannot express.
 func crossCheck(m *Message) []problem {
 	var probs []problem
@@ -545,27 +685,27 @@ func crossCheck(m *Message) []problem {
 	for i, p := range m.Participants {
 		if j, dup := first[p.ID]; dup {
 			field := fmt.Sprintf("participants[%d].id", i)
-			probs = append(probs, problem{field, fmt.Sprintf("%s %q repeats participants[%d].id", field, p.ID, j)})
+			probs = append(probs, problem{field: field, reason: fmt.Sprintf("%s %q repeats participants[%d].id", field, p.ID, j)})
 			continue
 		}
 		first[p.ID] = i
 	}
 	isParticipant := func(id string) bool { _, ok := first[id]; return ok }
 	if m.From != "" && !isParticipant(m.From) {
-		probs = append(probs, problem{"from", fmt.Sprintf("from %q is not a participant", m.From)})
+		probs = append(probs, problem{field: "from", reason: fmt.Sprintf("from %q is not a participant", m.From)})
 	}
 	for i, t := range m.Turns {
 		if !isParticipant(t.Speaker) {
 			field := fmt.Sprintf("turns[%d].speaker", i)
-			probs = append(probs, problem{field, fmt.Sprintf("%s %q is not a participant", field, t.Speaker)})
+			probs = append(probs, problem{field: field, reason: fmt.Sprintf("%s %q is not a participant", field, t.Speaker)})
 		}
 		if t.StartMS != nil && t.EndMS != nil && *t.EndMS < *t.StartMS {
 			field := fmt.Sprintf("turns[%d].end_ms", i)
-			probs = append(probs, problem{field, fmt.Sprintf("%s %d is before start_ms %d", field, *t.EndMS, *t.StartMS)})
+			probs = append(probs, problem{field: field, reason: fmt.Sprintf("%s %d is before start_ms %d", field, *t.EndMS, *t.StartMS)})
 		}
 	}
 	if a := m.Activity; a != nil && !isParticipant(a.Actor) {
-		probs = append(probs, problem{"activity.actor", fmt.Sprintf("activity.actor %q is not a participant", a.Actor)})
+		probs = append(probs, problem{field: "activity.actor", reason: fmt.Sprintf("activity.actor %q is not a participant", a.Actor)})
 	}
 	return probs
 }

@@ -5,6 +5,7 @@ import "time"
 // Dimension names a trust dimension.
 type Dimension string
 
+// The dimensions of trust.
 const (
 	Technical  Dimension = "technical"
 	Commercial Dimension = "commercial"
@@ -35,6 +36,7 @@ type Score struct {
 // Kind is the vocabulary of churn-risk warnings.
 type Kind string
 
+// The warning kinds; Kinds lists them in reporting order.
 const (
 	OverdueCommitment     Kind = "overdue_commitment"
 	UnresolvedObjection   Kind = "unresolved_objection"
@@ -50,6 +52,7 @@ const (
 // Severity grades a warning.
 type Severity string
 
+// The severities, mildest first.
 const (
 	SeverityLow    Severity = "low"
 	SeverityMedium Severity = "medium"

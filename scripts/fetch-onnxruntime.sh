@@ -27,7 +27,8 @@ if [[ -f "${dest}" ]]; then
 		echo "onnxruntime ${ORT_VERSION} already present: ${dest}"
 		exit 0
 	fi
-	echo "warning: ${dest} has the wrong checksum; fetching it again" >&2
+	echo "warning: ${dest} has the wrong checksum; removing it and fetching again" >&2
+	rm -f "${dest}"
 fi
 
 for tool in npm tar sha256sum; do

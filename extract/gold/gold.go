@@ -178,9 +178,38 @@ func eachLine(r io.Reader, fn func(n int, line []byte) error) error {
 func Validate(messages []ingest.Message, items []Item) []error {
 	var errs []error
 	byID := make(map[string]*ingest.Message, len(messages))
+	type person struct {
+		account, name string
+		side          ingest.Side
+		first         string
+	}
+	people := make(map[string]person)
+	accounts := make(map[string]string)
 	for i := range messages {
 		m := &messages[i]
 		errs = append(errs, validateMessage(i, m)...)
+		if name, ok := accounts[m.Account.ID]; !ok {
+			accounts[m.Account.ID] = m.Account.Name
+		} else if name != m.Account.Name {
+			errs = append(errs, fmt.Errorf("message %q: account %q is named %q here and %q elsewhere", m.ID, m.Account.ID, m.Account.Name, name))
+		}
+		// The graph keys people by participant id, so one id must name one
+		// person of one account everywhere in the corpus.
+		for _, p := range m.Participants {
+			if p.ID == "" {
+				continue
+			}
+			got := person{m.Account.ID, p.Name, p.Side, m.ID}
+			want, seen := people[p.ID]
+			if !seen {
+				people[p.ID] = got
+				continue
+			}
+			if got.account != want.account || got.name != want.name || got.side != want.side {
+				errs = append(errs, fmt.Errorf("message %q: participant %q is %s (%s, account %s) but %s (%s, account %s) in message %q",
+					m.ID, p.ID, got.name, got.side, got.account, want.name, want.side, want.account, want.first))
+			}
+		}
 		if m.ID == "" {
 			continue
 		}

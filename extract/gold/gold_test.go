@@ -153,6 +153,23 @@ func TestValidateMessages(t *testing.T) {
 		})
 	}
 
+	t.Run("one participant id for two people", func(t *testing.T) {
+		msgs := sample()
+		msgs[1].Participants = []ingest.Participant{
+			{ID: "hx-wang", Name: "王建军", Side: ingest.SideCustomer},
+			{ID: "hx-li", Name: "李娜", Side: ingest.SideVendor},
+		}
+		got := joinErrs(Validate(msgs, nil))
+		assert.Contains(t, got, `message "t-2": participant "hx-wang" is 王建军`)
+		assert.Contains(t, got, `in message "t-1"`)
+	})
+
+	t.Run("one account id for two names", func(t *testing.T) {
+		msgs := sample()
+		msgs[1].Account.Name = "华西医院东院"
+		assert.Contains(t, joinErrs(Validate(msgs, nil)), `message "t-2": account "hx" is named "华西医院东院" here and "华西医院" elsewhere`)
+	})
+
 	t.Run("call turn problems", func(t *testing.T) {
 		msgs := sample()
 		msgs[1].Turns = append([]ingest.Turn(nil), msgs[1].Turns...)

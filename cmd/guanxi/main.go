@@ -1,0 +1,92 @@
+// Command guanxi turns a stream of sales communication into a scored
+// relationship graph.
+//
+//	guanxi demo      run the pipeline on the sample corpus with an embedded broker and store
+//	guanxi run       run the pipeline against Kafka or a JSONL file
+//	guanxi extract   extract items from a JSONL file of messages
+//	guanxi train     train the sentence model from the annotated corpus
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string) error
+}
+
+var commands = []command{
+	{"demo", "run the whole pipeline on the sample corpus (embedded broker and store) and print account health", runDemo},
+	{"run", "run the pipeline: --brokers for Kafka, or --in/--out for JSONL files", runRun},
+	{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
+	{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
+}
+
+func usage() {
+	fmt.Fprintf(os.Stderr, "guanxi (关系) turns sales communication into a scored relationship graph.\n\nUsage: guanxi <command> [flags]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(os.Stderr, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(os.Stderr, "\nRun 'guanxi <command> --help' for the flags of a command.\n")
+}
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		if len(os.Args) < 2 {
+			os.Exit(2)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	for _, c := range commands {
+		if c.name != os.Args[1] {
+			continue
+		}
+		err := c.run(ctx, os.Args[2:])
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "guanxi %s: %v\n", c.name, err)
+			os.Exit(1)
+		}
+		return
+	}
+	fmt.Fprintf(os.Stderr, "guanxi: unknown command %q\n\n", os.Args[1])
+	usage()
+	os.Exit(2)
+}
+
+func logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(os.Getenv("GUANXI_LOG"))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// newFlags returns a flag set whose --help prints the command's summary.
+func newFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet("guanxi "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: guanxi %s %s\n\n", name, synopsis)
+		for _, c := range commands {
+			if c.name == name {
+				fmt.Fprintf(fs.Output(), "%s.\n\nFlags:\n", c.summary)
+			}
+		}
+		fs.PrintDefaults()
+	}
+	return fs
+}

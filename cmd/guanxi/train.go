@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/guanxi-dev/guanxi/extract"
+	"github.com/guanxi-dev/guanxi/extract/gold"
+	"github.com/guanxi-dev/guanxi/models"
+	"github.com/guanxi-dev/guanxi/models/train"
+)
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := newFlags("train", "[--corpus DIR] [--out DIR] [--seed N]")
+	corpus := fs.String("corpus", "testdata/corpus/train", "annotated training split (*.messages.jsonl + *.gold.jsonl)")
+	out := fs.String("out", "", "directory to write model.onnx, tokenizer.json and config.json; default: the shipped models/sentence")
+	opts := train.DefaultOptions()
+	fs.Uint64Var(&opts.Seed, "seed", opts.Seed, "random seed: the same data and seed give the same model, byte for byte")
+	fs.IntVar(&opts.Epochs, "epochs", opts.Epochs, "training epochs")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		dir, err := models.ShippedDir()
+		if err != nil {
+			return err
+		}
+		*out = dir
+	}
+	msgs, items, err := gold.LoadDir(*corpus)
+	if err != nil {
+		return err
+	}
+	if errs := gold.Validate(msgs, items); len(errs) > 0 {
+		return fmt.Errorf("corpus %s is invalid (%d problems), first: %w", *corpus, len(errs), errors.Join(errs[:min(5, len(errs))]...))
+	}
+	seg, err := extract.LoadSegmenter()
+	if err != nil {
+		return err
+	}
+	examples := gold.Examples(seg, msgs, items)
+	counts := map[string]int{}
+	for _, e := range examples {
+		counts[e.Label]++
+	}
+	slog.Info("training", "messages", len(msgs), "gold items", len(items), "examples", len(examples), "per label", counts)
+	m, err := train.Train(ctx, examples, opts)
+	if err != nil {
+		return err
+	}
+	if err := m.Save(*out); err != nil {
+		return err
+	}
+	slog.Info("model written", "dir", *out, "model", m.ID())
+	return nil
+}

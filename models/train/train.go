@@ -1,0 +1,496 @@
+// Package train trains guanxi's sentence classifiers from annotated
+// examples and exports them as a Hugging Face style model directory
+// (model.onnx, tokenizer.json, config.json) for the models package to run.
+//
+// The model is a fastText-style classifier: WordPiece token embeddings,
+// masked mean pooling, one ReLU hidden layer and a softmax over the labels
+// found in the examples. Training is plain Go: Adam over shuffled
+// mini-batches, class weights against imbalance and early stopping on a
+// held-out part of the examples. It is single-threaded and draws all
+// randomness from one seeded source, so on a given platform the same
+// examples, options and seed always give byte-identical files.
+package train
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/guanxi-dev/guanxi/models/modeldir"
+	"github.com/guanxi-dev/guanxi/models/wordpiece"
+)
+
+// NoneLabel is the label of sentences that carry nothing to extract. When
+// present it gets id 0.
+const NoneLabel = "none"
+
+// Example is one annotated sentence.
+type Example struct {
+	// Text is the sentence segmented into words joined by single spaces,
+	// e.g. "我们 下周三 前 把 报价单 发 给 您".
+	Text string
+	// Label is the class, e.g. "commitment"; "none" for sentences with
+	// nothing to extract.
+	Label string
+}
+
+// Options controls training. The zero value of every field selects the
+// default noted on it.
+type Options struct {
+	// Name is the model name recorded in config.json (default
+	// "guanxi-sentence").
+	Name string
+	// Seed drives initialisation, the held-out split and shuffling.
+	Seed uint64
+	// Epochs is the maximum number of passes over the data (default 40).
+	Epochs int
+	// Patience stops training after this many epochs without a better
+	// held-out loss (default 6); negative runs every epoch, still keeping
+	// the best one.
+	Patience int
+	// Dim is the embedding size (default 64) and Hidden the hidden layer
+	// size (default 64).
+	Dim, Hidden int
+	// BatchSize is the number of examples per Adam step (default 32).
+	BatchSize int
+	// LearningRate is Adam's step size (default 0.005).
+	LearningRate float64
+	// ValidFraction is the share of each label's examples held out for
+	// early stopping (default 0.1); negative holds out nothing and keeps
+	// the weights of the last epoch.
+	ValidFraction float64
+	// MaxLength is the number of tokens per sentence, [CLS] and [SEP]
+	// included (default 64).
+	MaxLength int
+	// MaxWords and MinCount shape the vocabulary (defaults 30000 and 2),
+	// see wordpiece.VocabOptions.
+	MaxWords, MinCount int
+	// KeepCase disables lowercasing of Latin text.
+	KeepCase bool
+	// Labels fixes the label ids; it must list every label of the
+	// examples. By default "none" comes first, then the others sorted.
+	Labels []string
+	// Logger receives per-epoch progress at debug level and a summary at
+	// info level (default: discard).
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Name == "" {
+		o.Name = "guanxi-sentence"
+	}
+	if o.Epochs == 0 {
+		o.Epochs = 40
+	}
+	if o.Patience == 0 {
+		o.Patience = 6
+	}
+	if o.Dim == 0 {
+		o.Dim = 64
+	}
+	if o.Hidden == 0 {
+		o.Hidden = 64
+	}
+	if o.BatchSize == 0 {
+		o.BatchSize = 32
+	}
+	if o.LearningRate == 0 {
+		o.LearningRate = 0.005
+	}
+	if o.ValidFraction == 0 {
+		o.ValidFraction = 0.1
+	}
+	if o.MaxLength == 0 {
+		o.MaxLength = 64
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	switch {
+	case o.Epochs < 0:
+		return fmt.Errorf("train: negative epochs %d", o.Epochs)
+	case o.Dim < 0 || o.Hidden < 0:
+		return fmt.Errorf("train: negative layer size (dim %d, hidden %d)", o.Dim, o.Hidden)
+	case o.BatchSize < 0:
+		return fmt.Errorf("train: negative batch size %d", o.BatchSize)
+	case o.LearningRate < 0 || math.IsNaN(o.LearningRate) || math.IsInf(o.LearningRate, 0):
+		return fmt.Errorf("train: invalid learning rate %v", o.LearningRate)
+	case o.ValidFraction >= 1 || math.IsNaN(o.ValidFraction):
+		return fmt.Errorf("train: valid fraction %v must be below 1", o.ValidFraction)
+	case o.MaxLength < 3:
+		return fmt.Errorf("train: max length %d leaves no room between [CLS] and [SEP]", o.MaxLength)
+	case o.MaxWords < 0 || o.MinCount < 0:
+		return fmt.Errorf("train: negative vocabulary limit (max words %d, min count %d)", o.MaxWords, o.MinCount)
+	}
+	return nil
+}
+
+// Model is a trained classifier.
+type Model struct {
+	name          string
+	labels        []string
+	maxLength     int
+	lowercase     bool
+	tokenizerJSON []byte
+	tok           *wordpiece.Tokenizer
+	net           *network
+	training      modeldir.Training
+}
+
+// encoded is one example ready for the network.
+type encoded struct {
+	ids   []int64 // real tokens only, [CLS] and [SEP] included
+	label int
+}
+
+// Train trains a classifier on examples. It returns an error, naming the
+// example, for empty or non-UTF-8 text or an empty label, and an error when
+// fewer than two labels occur.
+func Train(ctx context.Context, examples []Example, opts Options) (*Model, error) {
+	opts = opts.withDefaults()
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkExamples(examples); err != nil {
+		return nil, err
+	}
+	labels, err := labelSet(examples, opts.Labels)
+	if err != nil {
+		return nil, err
+	}
+	labelID := make(map[string]int, len(labels))
+	for i, l := range labels {
+		labelID[l] = i
+	}
+
+	texts := make([]string, len(examples))
+	for i, ex := range examples {
+		texts[i] = ex.Text
+	}
+	lowercase := !opts.KeepCase
+	vocab := wordpiece.BuildVocab(texts, wordpiece.VocabOptions{
+		MaxWords:  opts.MaxWords,
+		MinCount:  opts.MinCount,
+		Lowercase: lowercase,
+	})
+	tokJSON, err := wordpiece.Spec{Vocab: vocab, Lowercase: lowercase, MaxLength: opts.MaxLength}.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	tok, err := wordpiece.New(tokJSON, opts.MaxLength)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+
+	data := make([]encoded, len(examples))
+	for i, ex := range examples {
+		enc, err := tok.Encode(ex.Text)
+		if err != nil {
+			return nil, fmt.Errorf("train: example %d: %w", i, err)
+		}
+		data[i] = encoded{ids: enc.IDs[:enc.Len], label: labelID[ex.Label]}
+	}
+
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	trainIdx, validIdx := split(rng, data, len(labels), opts.ValidFraction)
+	weights, err := classWeights(data, trainIdx, labels)
+	if err != nil {
+		return nil, err
+	}
+
+	net := newNetwork(rng, len(vocab), opts.Dim, opts.Hidden, len(labels))
+	t := &trainer{
+		net: net, opt: newAdam(opts.LearningRate), act: net.newActivations(),
+		data: data, weights: weights, batchSize: opts.BatchSize,
+	}
+
+	log := opts.Logger
+	best := math.Inf(1)
+	bestEpoch, epochs := 0, 0
+	var bestWeights [][]float32
+	var validLoss, validAcc float64
+	for epoch := 1; epoch <= opts.Epochs; epoch++ {
+		rng.Shuffle(len(trainIdx), func(i, j int) { trainIdx[i], trainIdx[j] = trainIdx[j], trainIdx[i] })
+		trainLoss, err := t.epoch(ctx, trainIdx)
+		if err != nil {
+			return nil, err
+		}
+		epochs = epoch
+		if len(validIdx) == 0 {
+			bestEpoch = epoch
+			log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss)
+			continue
+		}
+		loss, acc := t.evaluate(validIdx)
+		log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss, "valid_loss", loss, "valid_accuracy", acc)
+		if loss < best {
+			best, bestEpoch, validLoss, validAcc = loss, epoch, loss, acc
+			bestWeights = net.cloneWeights()
+		} else if opts.Patience > 0 && epoch-bestEpoch >= opts.Patience {
+			break
+		}
+	}
+	if bestWeights != nil {
+		net.restoreWeights(bestWeights)
+	}
+
+	classW := make(map[string]float64, len(labels))
+	for i, l := range labels {
+		classW[l] = roundMetric(float64(weights[i]))
+	}
+	m := &Model{
+		name:          opts.Name,
+		labels:        labels,
+		maxLength:     opts.MaxLength,
+		lowercase:     lowercase,
+		tokenizerJSON: tokJSON,
+		tok:           tok,
+		net:           net,
+		training: modeldir.Training{
+			Seed:          opts.Seed,
+			Epochs:        epochs,
+			MaxEpochs:     opts.Epochs,
+			BestEpoch:     bestEpoch,
+			Examples:      len(examples),
+			TrainExamples: len(trainIdx),
+			ValidExamples: len(validIdx),
+			BatchSize:     opts.BatchSize,
+			LearningRate:  opts.LearningRate,
+			DataSHA256:    DataHash(examples),
+			ClassWeights:  classW,
+			ValidLoss:     roundMetric(validLoss),
+			ValidAccuracy: roundMetric(validAcc),
+		},
+	}
+	log.Info("train: done", "name", opts.Name, "labels", labels, "vocab", len(vocab),
+		"examples", len(examples), "epochs", epochs, "best_epoch", bestEpoch,
+		"valid_loss", validLoss, "valid_accuracy", validAcc)
+	return m, nil
+}
+
+// roundMetric keeps metrics in config.json short and readable.
+func roundMetric(v float64) float64 {
+	return math.Round(v*1e6) / 1e6
+}
+
+func checkExamples(examples []Example) error {
+	if len(examples) == 0 {
+		return errors.New("train: no examples")
+	}
+	for i, ex := range examples {
+		switch {
+		case !utf8.ValidString(ex.Text):
+			return fmt.Errorf("train: example %d: text is not valid UTF-8", i)
+		case strings.TrimSpace(ex.Text) == "":
+			return fmt.Errorf("train: example %d: empty text", i)
+		case ex.Label == "":
+			return fmt.Errorf("train: example %d (%q): empty label", i, ex.Text)
+		case !utf8.ValidString(ex.Label):
+			return fmt.Errorf("train: example %d (%q): label is not valid UTF-8", i, ex.Text)
+		}
+	}
+	return nil
+}
+
+// labelSet returns the label ids: fixed if given, else "none" first and the
+// others in sorted order.
+func labelSet(examples []Example, fixed []string) ([]string, error) {
+	seen := make(map[string]int)
+	for _, ex := range examples {
+		seen[ex.Label]++
+	}
+	var labels []string
+	if fixed != nil {
+		idx := make(map[string]bool, len(fixed))
+		for _, l := range fixed {
+			if l == "" {
+				return nil, errors.New("train: options list an empty label")
+			}
+			if idx[l] {
+				return nil, fmt.Errorf("train: options list label %q twice", l)
+			}
+			idx[l] = true
+			if seen[l] == 0 {
+				return nil, fmt.Errorf("train: label %q has no examples", l)
+			}
+		}
+		for i, ex := range examples {
+			if !idx[ex.Label] {
+				return nil, fmt.Errorf("train: example %d (%q): label %q is not among the options' labels %v",
+					i, ex.Text, ex.Label, fixed)
+			}
+		}
+		labels = slices.Clone(fixed)
+	} else {
+		for l := range seen {
+			if l != NoneLabel {
+				labels = append(labels, l)
+			}
+		}
+		slices.Sort(labels)
+		if seen[NoneLabel] > 0 {
+			labels = append([]string{NoneLabel}, labels...)
+		}
+	}
+	if len(labels) < 2 {
+		return nil, fmt.Errorf("train: examples have %d label %v, need at least 2", len(labels), labels)
+	}
+	return labels, nil
+}
+
+// split holds out round(fraction·n) of each label's n examples (never all of
+// them), chosen at random; it returns the indices of both parts.
+func split(rng *rand.Rand, data []encoded, numLabels int, fraction float64) (trainIdx, validIdx []int) {
+	byLabel := make([][]int, numLabels)
+	for i, d := range data {
+		byLabel[d.label] = append(byLabel[d.label], i)
+	}
+	for _, idx := range byLabel {
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		k := 0
+		if fraction > 0 {
+			k = min(int(math.Round(fraction*float64(len(idx)))), len(idx)-1)
+		}
+		validIdx = append(validIdx, idx[:k]...)
+		trainIdx = append(trainIdx, idx[k:]...)
+	}
+	// Order by original position so the epoch shuffles alone decide the
+	// order examples are seen in.
+	slices.Sort(trainIdx)
+	slices.Sort(validIdx)
+	return trainIdx, validIdx
+}
+
+// classWeights returns n/(k·n_c) per label c: every label then weighs as
+// much in the loss as if the training part were balanced.
+func classWeights(data []encoded, trainIdx []int, labels []string) ([]float32, error) {
+	counts := make([]int, len(labels))
+	for _, i := range trainIdx {
+		counts[data[i].label]++
+	}
+	weights := make([]float32, len(labels))
+	for c, n := range counts {
+		if n == 0 {
+			return nil, fmt.Errorf("train: label %q has no training examples", labels[c])
+		}
+		weights[c] = float32(float64(len(trainIdx)) / float64(len(labels)*n))
+	}
+	return weights, nil
+}
+
+// DataHash returns the hex sha256 identifying a list of examples, order
+// included; config.json records it so a model can be traced to its data.
+func DataHash(examples []Example) string {
+	h := sha256.New()
+	for _, ex := range examples {
+		// Unit and record separators cannot occur in valid text and keep
+		// ("a b", "c") apart from ("a", "b c").
+		h.Write([]byte(ex.Text))
+		h.Write([]byte{0x1f})
+		h.Write([]byte(ex.Label))
+		h.Write([]byte{0x1e})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// trainer runs epochs over encoded examples.
+type trainer struct {
+	net       *network
+	opt       *adam
+	act       *activations
+	data      []encoded
+	weights   []float32
+	batchSize int
+}
+
+// epoch makes one pass over the examples at idx, in that order, and returns
+// the mean weighted training loss.
+func (t *trainer) epoch(ctx context.Context, idx []int) (float64, error) {
+	var lossSum, weightSum float64
+	params := t.net.params()
+	for start := 0; start < len(idx); start += t.batchSize {
+		if err := ctx.Err(); err != nil {
+			return 0, fmt.Errorf("train: %w", err)
+		}
+		batch := idx[start:min(start+t.batchSize, len(idx))]
+		var batchWeight float32
+		for _, i := range batch {
+			batchWeight += t.weights[t.data[i].label]
+		}
+		for _, i := range batch {
+			d := t.data[i]
+			w := t.weights[d.label]
+			probs := t.net.forward(d.ids, t.act)
+			lossSum += float64(w) * crossEntropy(probs[d.label])
+			weightSum += float64(w)
+			t.net.backward(d.ids, d.label, w, t.act)
+		}
+		t.opt.update(params, 1/batchWeight)
+	}
+	return lossSum / weightSum, nil
+}
+
+// evaluate returns the class-weighted loss and the accuracy on idx.
+func (t *trainer) evaluate(idx []int) (loss, accuracy float64) {
+	var lossSum, weightSum float64
+	correct := 0
+	for _, i := range idx {
+		d := t.data[i]
+		w := float64(t.weights[d.label])
+		probs := t.net.forward(d.ids, t.act)
+		lossSum += w * crossEntropy(probs[d.label])
+		weightSum += w
+		if argmax(probs) == d.label {
+			correct++
+		}
+	}
+	return lossSum / weightSum, float64(correct) / float64(len(idx))
+}
+
+func crossEntropy(p float32) float64 {
+	return -math.Log(max(float64(p), 1e-12))
+}
+
+func argmax(x []float32) int {
+	best := 0
+	for i, v := range x {
+		if v > x[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// Labels returns the labels in id order.
+func (m *Model) Labels() []string { return slices.Clone(m.labels) }
+
+// Training returns the training record written to config.json.
+func (m *Model) Training() modeldir.Training { return m.training }
+
+// Predict runs the classifier in Go on sentences of space-joined words and
+// returns each sentence's label probabilities, in label id order. It
+// computes what the exported ONNX graph computes, and serves to check it.
+func (m *Model) Predict(sentences []string) ([][]float32, error) {
+	act := m.net.newActivations()
+	out := make([][]float32, len(sentences))
+	for i, s := range sentences {
+		enc, err := m.tok.Encode(s)
+		if err != nil {
+			return nil, fmt.Errorf("train: sentence %d: %w", i, err)
+		}
+		out[i] = slices.Clone(m.net.forward(enc.IDs[:enc.Len], act))
+	}
+	return out, nil
+}
