@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	cgraph "github.com/cayleygraph/cayley/graph"
 	cayleykv "github.com/cayleygraph/cayley/graph/kv"
 	"github.com/cayleygraph/cayley/graph/refs"
 	"github.com/cayleygraph/cayley/query/path"
@@ -114,12 +115,13 @@ func (s *Store) accountFacts(ctx context.Context, accountID string) (AccountFact
 	people := make(map[string]bool)
 	var messages []node
 	var items []node
+	described, err := s.describeMany(ctx, linked)
+	if err != nil {
+		return AccountFacts{}, err
+	}
 	for _, v := range linked {
-		q, err := s.describe(ctx, v)
-		if err != nil {
-			return AccountFacts{}, err
-		}
-		n := nodeOf(q)
+		n := nodeOf(described[v])
+		n.subject = v
 		switch t := n.str(predType); {
 		case t == typeMessage:
 			messages = append(messages, n)
@@ -189,11 +191,14 @@ func (s *Store) people(ctx context.Context, ids map[string]bool) ([]Person, erro
 	out := make([]Person, 0, len(ids))
 	iris := make([]quad.Value, 0, len(ids))
 	for id := range ids {
-		q, err := s.describe(ctx, personIRI(id))
-		if err != nil {
-			return nil, err
-		}
-		n := nodeOf(q)
+		iris = append(iris, personIRI(id))
+	}
+	described, err := s.describeMany(ctx, iris)
+	if err != nil {
+		return nil, err
+	}
+	for id := range ids {
+		n := nodeOf(described[personIRI(id)])
 		account, _ := idOf(n.first(predAccount), prefixAccount)
 		out = append(out, Person{
 			ID:      id,
@@ -202,7 +207,6 @@ func (s *Store) people(ctx context.Context, ids map[string]bool) ([]Person, erro
 			Title:   n.str(predTitle),
 			Account: account,
 		})
-		iris = append(iris, personIRI(id))
 	}
 	slices.SortFunc(out, func(a, b Person) int { return cmp.Compare(a.ID, b.ID) })
 	if len(iris) == 0 {
@@ -215,7 +219,7 @@ func (s *Store) people(ctx context.Context, ids map[string]bool) ([]Person, erro
 	p := path.StartPath(s.qs, iris...).Tag("p").
 		In(predActor).Has(predActivityKind, quad.String("contact_left")).
 		Save(predOccurredAt, "at")
-	err := s.eachRow(ctx, p, func(row map[string]quad.Value) error {
+	err = s.eachRow(ctx, p, func(row map[string]quad.Value) error {
 		id, _ := idOf(row["p"], prefixPerson)
 		at, err := parseTime(row["at"])
 		if err != nil {
@@ -394,31 +398,92 @@ func (s *Store) eachRow(ctx context.Context, p *path.Path, fn func(map[string]qu
 	})
 }
 
-// describe returns every quad whose subject is v, through the subject
-// index. Callers hold mu.
+// describe returns every quad whose subject is v. Callers hold mu.
 func (s *Store) describe(ctx context.Context, v quad.Value) ([]quad.Quad, error) {
-	ref, err := s.qs.ValueOf(v)
+	m, err := s.describeMany(ctx, []quad.Value{v})
 	if err != nil {
-		return nil, fmt.Errorf("look up %v: %w", v, err)
-	}
-	if ref == nil {
-		return nil, nil
-	}
-	it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
-	defer it.Close()
-	var out []quad.Quad
-	for it.Next(ctx) {
-		q, err := s.qs.Quad(it.Result())
-		if err != nil {
-			return nil, fmt.Errorf("read quad of %v: %w", v, err)
-		}
-		out = append(out, q)
-	}
-	if err := it.Err(); err != nil {
-		return nil, fmt.Errorf("read quads of %v: %w", v, err)
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	return m[v], nil
+}
+
+// describeMany returns, for each subject, every quad whose subject it is,
+// through the subject index. Predicates and objects recur across subjects,
+// so they are resolved once each, in one batch, rather than quad by quad.
+// Callers hold mu.
+func (s *Store) describeMany(ctx context.Context, subjects []quad.Value) (map[quad.Value][]quad.Quad, error) {
+	out := make(map[quad.Value][]quad.Quad, len(subjects))
+	var (
+		owners []quad.Value
+		pairs  [][2]int // node indexes of predicate and object, per quad
+		nodes  []refs.Ref
+		index  = make(map[any]int)
+	)
+	node := func(q refs.Ref, d quad.Direction) (int, error) {
+		r, err := s.qs.QuadDirection(q, d)
+		if err != nil {
+			return 0, err
+		}
+		if r == nil {
+			return 0, fmt.Errorf("quad without %s", d)
+		}
+		i, ok := index[r.Key()]
+		if !ok {
+			i = len(nodes)
+			index[r.Key()] = i
+			nodes = append(nodes, r)
+		}
+		return i, nil
+	}
+	for _, v := range subjects {
+		if _, done := out[v]; done {
+			continue
+		}
+		out[v] = nil
+		ref, err := s.qs.ValueOf(v)
+		if err != nil {
+			return nil, fmt.Errorf("look up %v: %w", v, err)
+		}
+		if ref == nil {
+			continue
+		}
+		it := s.qs.QuadIterator(quad.Subject, ref).Iterate()
+		for it.Next(ctx) {
+			p, err := node(it.Result(), quad.Predicate)
+			if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("read quad of %v: %w", v, err)
+			}
+			o, err := node(it.Result(), quad.Object)
+			if err != nil {
+				it.Close()
+				return nil, fmt.Errorf("read quad of %v: %w", v, err)
+			}
+			owners = append(owners, v)
+			pairs = append(pairs, [2]int{p, o})
+		}
+		err = it.Err()
+		it.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read quads of %v: %w", v, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(nodes) == 0 {
+		return out, nil
+	}
+	vals, err := cgraph.ValuesOf(ctx, s.qs, nodes)
+	if err != nil {
+		return nil, fmt.Errorf("resolve values: %w", err)
+	}
+	for i, v := range owners {
+		pred, obj := vals[pairs[i][0]], vals[pairs[i][1]]
+		if pred == nil || obj == nil {
+			return nil, fmt.Errorf("quad of %v refers to a missing node", v)
+		}
+		out[v] = append(out[v], quad.Make(v, pred, obj, nil))
 	}
 	return out, nil
 }

@@ -214,52 +214,7 @@ func checkItem(msg ingest.Message, participants map[string]bool, it extract.Item
 func (w *messageWrite) plan(ctx context.Context, s *Store, d *diff) error {
 	msg := w.msg
 	acc := accountIRI(msg.Account.ID)
-	cur, err := s.describe(ctx, acc)
-	if err != nil {
-		return err
-	}
-	d.replace(cur, mergeAttrs(acc, typeAccount, cur, w.at, []attr{
-		{pred: predName, val: optString(msg.Account.Name), keep: true},
-	}))
-
-	for _, p := range msg.Participants {
-		subject := personIRI(p.ID)
-		cur, err := s.describe(ctx, subject)
-		if err != nil {
-			return err
-		}
-		var account quad.Value
-		if p.Side == ingest.SideCustomer {
-			// Person ids are global; a customer contact belongs to the
-			// account of the messages they take part in.
-			account = acc
-		}
-		d.replace(cur, mergeAttrs(subject, typePerson, cur, w.at, []attr{
-			{pred: predName, val: optString(p.Name), keep: true},
-			{pred: predSide, val: quad.String(p.Side)},
-			{pred: predTitle, val: optString(p.Title), keep: true},
-			{pred: predAccount, val: account},
-		}))
-	}
-	if a := msg.Activity; a != nil {
-		if _, ok := msg.Participant(a.Actor); !ok {
-			subject := personIRI(a.Actor)
-			cur, err := s.describe(ctx, subject)
-			if err != nil {
-				return err
-			}
-			if len(cur) == 0 {
-				d.replace(nil, []quad.Quad{quad.Make(subject, predType, quad.String(typePerson), nil)})
-			}
-		}
-	}
-
 	m := messageIRI(msg.ID)
-	cur, err = s.describe(ctx, m)
-	if err != nil {
-		return err
-	}
-	d.replace(cur, w.messageQuads())
 
 	// Items of an earlier put of this message that are no longer extracted
 	// must go, so look them up along with the current ones.
@@ -267,30 +222,63 @@ func (w *messageWrite) plan(ctx context.Context, s *Store, d *diff) error {
 	if err != nil {
 		return fmt.Errorf("find items of message: %w", err)
 	}
+	subjects := []quad.Value{acc, m}
+	for _, p := range msg.Participants {
+		subjects = append(subjects, personIRI(p.ID))
+	}
+	if a := msg.Activity; a != nil {
+		subjects = append(subjects, personIRI(a.Actor))
+	}
+	for _, it := range w.items {
+		subjects = append(subjects, itemIRI(it.id))
+	}
+	subjects = append(subjects, old...)
+	cur, err := s.describeMany(ctx, subjects)
+	if err != nil {
+		return err
+	}
+
+	d.replace(cur[acc], mergeAttrs(acc, typeAccount, cur[acc], w.at, []attr{
+		{pred: predName, val: optString(msg.Account.Name), keep: true},
+	}))
+	for _, p := range msg.Participants {
+		subject := personIRI(p.ID)
+		var account quad.Value
+		if p.Side == ingest.SideCustomer {
+			// Person ids are global; a customer contact belongs to the
+			// account of the messages they take part in.
+			account = acc
+		}
+		d.replace(cur[subject], mergeAttrs(subject, typePerson, cur[subject], w.at, []attr{
+			{pred: predName, val: optString(p.Name), keep: true},
+			{pred: predSide, val: quad.String(p.Side)},
+			{pred: predTitle, val: optString(p.Title), keep: true},
+			{pred: predAccount, val: account},
+		}))
+	}
+	if a := msg.Activity; a != nil {
+		subject := personIRI(a.Actor)
+		if _, ok := msg.Participant(a.Actor); !ok && len(cur[subject]) == 0 {
+			d.replace(nil, []quad.Quad{quad.Make(subject, predType, quad.String(typePerson), nil)})
+		}
+	}
+
+	d.replace(cur[m], w.messageQuads())
+
 	want := make(map[quad.Value]bool, len(w.items))
 	for _, it := range w.items {
 		subject := itemIRI(it.id)
 		want[subject] = true
-		cur, err := s.describe(ctx, subject)
-		if err != nil {
-			return err
-		}
-		q := w.itemQuads(it)
-		status := withPredicate(cur, predStatus)
+		status := withPredicate(cur[subject], predStatus)
 		if len(status) == 0 {
 			status = []quad.Quad{quad.Make(subject, predStatus, quad.String(StatusOpen), nil)}
 		}
-		d.replace(cur, append(q, status...))
+		d.replace(cur[subject], append(w.itemQuads(it), status...))
 	}
 	for _, subject := range old {
-		if want[subject] {
-			continue
+		if !want[subject] {
+			d.replace(cur[subject], nil)
 		}
-		cur, err := s.describe(ctx, subject)
-		if err != nil {
-			return err
-		}
-		d.replace(cur, nil)
 	}
 	return nil
 }

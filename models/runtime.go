@@ -43,23 +43,9 @@ func LibraryPath() (string, error) {
 		}
 		return p, nil
 	}
-	var tried []string
-	if wd, err := os.Getwd(); err == nil {
-		for dir := wd; ; {
-			p := filepath.Join(dir, LibraryCachePath)
-			if isFile(p) {
-				return p, nil
-			}
-			tried = append(tried, p)
-			if isFile(filepath.Join(dir, "go.mod")) {
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
+	p, tried := findInModule(LibraryCachePath, isFile)
+	if p != "" {
+		return p, nil
 	}
 	if exe, err := os.Executable(); err == nil {
 		p := filepath.Join(filepath.Dir(exe), LibraryFile)
@@ -71,6 +57,48 @@ func LibraryPath() (string, error) {
 	return "", fmt.Errorf("models: onnxruntime %s shared library not found (looked for %s); "+
 		"run %s from the repository root or set $%s",
 		RuntimeVersion, strings.Join(tried, ", "), FetchScript, LibraryEnv)
+}
+
+// findInModule looks for rel in the working directory and its parents, up
+// to the module root (the directory holding go.mod), so that commands and
+// tests find the repository's files from any package directory. It returns
+// the path found, or "" and the paths it tried.
+func findInModule(rel string, ok func(string) bool) (string, []string) {
+	var tried []string
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", nil
+	}
+	for dir := wd; ; {
+		p := filepath.Join(dir, rel)
+		if ok(p) {
+			return p, nil
+		}
+		tried = append(tried, p)
+		if isFile(filepath.Join(dir, "go.mod")) {
+			return "", tried
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", tried
+		}
+		dir = parent
+	}
+}
+
+// ShippedDir returns the directory of the shipped sentence model,
+// SentenceModelDir found from the working directory up to the module root.
+func ShippedDir() (string, error) {
+	p, tried := findInModule(SentenceModelDir, isDir)
+	if p == "" {
+		return "", fmt.Errorf("models: shipped model not found (looked in %s); run 'guanxi train' from the repository root", strings.Join(tried, ", "))
+	}
+	return p, nil
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 func isFile(p string) bool {

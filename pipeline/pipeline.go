@@ -60,7 +60,8 @@ type Pipeline struct {
 	BatchWait time.Duration
 	Logger    *slog.Logger
 
-	scores   *scoring.Tracker
+	warnings *scoring.Tracker
+	scores   *scoring.ScoreTracker
 	accepted atomic.Int64
 	rejected atomic.Int64
 }
@@ -117,8 +118,9 @@ func (p *Pipeline) defaults() {
 	if p.AsOf == nil {
 		p.AsOf = time.Now
 	}
-	if p.scores == nil {
-		p.scores = scoring.NewTracker()
+	if p.warnings == nil {
+		p.warnings = scoring.NewTracker()
+		p.scores = scoring.NewScoreTracker()
 	}
 }
 
@@ -224,11 +226,18 @@ func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time
 	}
 	score, warnings := scoring.Evaluate(facts, asOf)
 	var out []emit.Record
-	if p.scores.ScoreChanged(score) {
+	if p.scores.Update(score) {
 		out = append(out, emit.Record{Stream: emit.Scores, Key: accountID, Value: score})
 	}
-	for _, ch := range p.scores.Update(accountID, warnings) {
-		out = append(out, emit.Record{Stream: emit.Warnings, Key: accountID, Value: ch})
+	for _, ch := range p.warnings.Update(accountID, warnings) {
+		out = append(out, emit.Record{Stream: emit.Warnings, Key: accountID, Value: WarningLine{Warning: ch.Warning, Status: ch.Action}})
 	}
 	return out, nil
+}
+
+// WarningLine is the pinned warning-line contract on the warnings output:
+// the warning's fields and whether it was raised, updated or cleared.
+type WarningLine struct {
+	scoring.Warning
+	Status scoring.Action `json:"status"`
 }

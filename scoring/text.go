@@ -256,19 +256,6 @@ func allDigits(s string) bool {
 	return true
 }
 
-// related reports whether two texts share a content term.
-func related(a map[string]bool, b string) bool {
-	if len(a) == 0 {
-		return false
-	}
-	for t := range keyTerms(b) {
-		if a[t] {
-			return true
-		}
-	}
-	return false
-}
-
 // clip shortens s to at most n runes, marking the cut with an ellipsis.
 func clip(s string, n int) string {
 	s = strings.TrimSpace(s)

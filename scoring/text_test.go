@@ -25,7 +25,7 @@ func TestRelated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.promise+"|"+tt.other, func(t *testing.T) {
-			assert.Equal(t, tt.want, related(keyTerms(tt.promise), tt.other))
+			assert.Equal(t, tt.want, sharesTerm(keyTerms(tt.promise), keyTerms(tt.other)))
 		})
 	}
 }

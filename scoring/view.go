@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -83,6 +84,9 @@ type view struct {
 	touches []touch
 	chains  []*chain
 	objs    []*objection
+
+	terms     map[string]map[string]bool // keyTerms, memoised
+	nameTerms map[string]bool            // terms of people's names
 }
 
 func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
@@ -96,6 +100,8 @@ func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
 		byMsg:      map[string]graph.Interaction{},
 		itemsByMsg: map[string][]item{},
 		goneAt:     map[string]time.Time{},
+		terms:      map[string]map[string]bool{},
+		nameTerms:  map[string]bool{},
 	}
 	v.today = v.dayOf(asOf)
 	for i, p := range f.People {
@@ -104,6 +110,9 @@ func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
 		}
 		v.people[p.ID] = p
 		v.rank[p.ID] = i
+		for t := range keyTerms(p.Name) {
+			v.nameTerms[t] = true
+		}
 		if p.Side == sideCustomer || p.Side == sideVendor {
 			v.sides[p.ID] = p.Side
 		}
@@ -164,6 +173,20 @@ func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
 	v.buildChains()
 	v.findObjections()
 	return v
+}
+
+// interAfter, itemAfter and actAfter return the index of the first fact
+// that occurred after t (the facts are sorted by time).
+func (v *view) interAfter(t time.Time) int {
+	return sort.Search(len(v.inters), func(i int) bool { return v.inters[i].OccurredAt.After(t) })
+}
+
+func (v *view) itemAfter(t time.Time) int {
+	return sort.Search(len(v.items), func(i int) bool { return v.items[i].OccurredAt.After(t) })
+}
+
+func (v *view) actAfter(t time.Time) int {
+	return sort.Search(len(v.acts), func(i int) bool { return v.acts[i].OccurredAt.After(t) })
 }
 
 // side returns "customer", "vendor" or "" for a participant id.
@@ -352,6 +375,12 @@ type chain struct {
 
 	fulfilled bool
 	sign      sign
+
+	// probe caches the earliest sign of keeping the promise as the chain
+	// now stands; adding a member invalidates it.
+	probe      sign
+	probed     bool
+	probeFound bool
 }
 
 // sign is a fact suggesting that a promise was kept.
@@ -427,12 +456,25 @@ func (v *view) overdue(c *chain) (missed []due, days int, ok bool) {
 // people (meeting minutes prefix promises with who made them).
 func (v *view) commitmentTerms(text string) map[string]bool {
 	terms := keyTerms(text)
-	for _, p := range v.people {
-		for t := range keyTerms(p.Name) {
-			delete(terms, t)
-		}
+	for t := range v.nameTerms {
+		delete(terms, t)
 	}
 	return terms
+}
+
+// termsOf returns the content terms of a text, computed once per view.
+func (v *view) termsOf(s string) map[string]bool {
+	t, ok := v.terms[s]
+	if !ok {
+		t = keyTerms(s)
+		v.terms[s] = t
+	}
+	return t
+}
+
+// related reports whether a text shares a content term with terms.
+func (v *view) related(terms map[string]bool, text string) bool {
+	return len(terms) > 0 && text != "" && sharesTerm(terms, v.termsOf(text))
 }
 
 // buildChains groups commitments into promises and looks for signs that
@@ -459,12 +501,19 @@ func (v *view) buildChains() {
 				return m.MessageID == it.MessageID && m.Speaker == it.Speaker && m.Due == it.Due
 			})
 			vague := len(terms) == 0 && last.Speaker == it.Speaker && it.OccurredAt.Sub(last.OccurredAt) <= 30*day
+			if it.OccurredAt.Sub(last.OccurredAt) > v.cfg.Lookback {
+				continue
+			}
 			if !sameSpot && !vague && !sharesTerm(c.terms, terms) {
 				continue
 			}
 			if !sameSpot {
-				if _, done := v.findSign(c, it.OccurredAt); done {
-					continue
+				if !c.probed {
+					c.probe, c.probeFound = v.findSign(c, v.asOf)
+					c.probed = true
+				}
+				if c.probeFound && !c.probe.at.After(it.OccurredAt) {
+					continue // kept before this promise was made: a new one
 				}
 			}
 			into = c
@@ -474,6 +523,7 @@ func (v *view) buildChains() {
 			v.chains = append(v.chains, into)
 		}
 		into.members = append(into.members, it)
+		into.probed = false
 		for t := range terms {
 			into.terms[t] = true
 		}
@@ -531,14 +581,17 @@ func (v *view) findSign(c *chain, end time.Time) (sign, bool) {
 			best, found = s, true
 		}
 	}
-	for _, in := range v.inters {
-		if !in.OccurredAt.After(first.OccurredAt) || in.OccurredAt.After(end) || in.MessageID == first.MessageID || in.Channel == chanActivity {
+	for _, in := range v.inters[v.interAfter(first.OccurredAt):] {
+		if in.OccurredAt.After(end) {
+			break
+		}
+		if in.MessageID == first.MessageID || in.Channel == chanActivity {
 			continue
 		}
 		author := v.side(in.From)
 		live := (in.Channel == chanMeeting || in.Channel == chanCall) && slices.ContainsFunc(in.Participants, v.isCustomer)
 		byParty := author == c.party || (author == "" && in.Channel == chanChat)
-		about := related(c.terms, in.Subject) && !containsAny(in.Subject, delayCues) &&
+		about := v.related(c.terms, in.Subject) && !containsAny(in.Subject, delayCues) &&
 			(c.party == sideVendor || author == sideCustomer || live)
 		if about || (c.kind == meetingPromise && live) || (c.kind == replyPromise && (byParty || live)) {
 			consider(sign{at: in.OccurredAt, msgID: in.MessageID, quote: in.Subject})
@@ -546,29 +599,32 @@ func (v *view) findSign(c *chain, end time.Time) (sign, bool) {
 		}
 	}
 	if c.party == sideVendor {
-		for _, it := range v.items {
-			if !it.OccurredAt.After(first.OccurredAt) || it.OccurredAt.After(end) || it.party != sideCustomer {
+		for _, it := range v.items[v.itemAfter(first.OccurredAt):] {
+			if it.OccurredAt.After(end) {
+				break
+			}
+			if it.party != sideCustomer {
 				continue
 			}
-			if related(c.terms, it.Text) && !containsAny(it.Text, delayCues) {
+			if v.related(c.terms, it.Text) && !containsAny(it.Text, delayCues) {
 				consider(sign{at: it.OccurredAt, msgID: it.MessageID, quote: it.Text})
 				break
 			}
 		}
 	}
-	for _, a := range v.acts {
-		if !a.OccurredAt.After(first.OccurredAt) || a.OccurredAt.After(end) {
-			continue
+	for _, a := range v.acts[v.actAfter(first.OccurredAt):] {
+		if a.OccurredAt.After(end) {
+			break
 		}
 		customerActor := v.side(a.Actor) != sideVendor
 		ok := false
 		switch a.Kind {
 		case actAttachmentOpened:
-			ok = related(c.terms, a.Ref) && (c.party == sideVendor || customerActor)
+			ok = v.related(c.terms, a.Ref) && (c.party == sideVendor || customerActor)
 		case actAttachmentIgnored, actEmailOpened:
-			ok = related(c.terms, a.Ref) && c.party == sideVendor
+			ok = v.related(c.terms, a.Ref) && c.party == sideVendor
 		case actMeetingAccepted:
-			ok = customerActor && (c.kind == meetingPromise || related(c.terms, a.Ref))
+			ok = customerActor && (c.kind == meetingPromise || v.related(c.terms, a.Ref))
 		}
 		if ok {
 			consider(sign{at: a.OccurredAt, msgID: a.MessageID, quote: a.Ref})
@@ -616,8 +672,8 @@ func (v *view) positiveAfter(who string, t time.Time) (sign, bool) {
 	}
 	var best sign
 	found := false
-	for _, it := range v.items {
-		if !it.OccurredAt.After(t) || it.party != sideCustomer || !same(it.Speaker) {
+	for _, it := range v.items[v.itemAfter(t):] {
+		if it.party != sideCustomer || !same(it.Speaker) {
 			continue
 		}
 		if it.Type == extract.Commitment || it.Type == extract.PainPoint {
@@ -625,8 +681,8 @@ func (v *view) positiveAfter(who string, t time.Time) (sign, bool) {
 			break
 		}
 	}
-	for _, a := range v.acts {
-		if !a.OccurredAt.After(t) || !same(a.Actor) || (a.Kind != actAttachmentOpened && a.Kind != actMeetingAccepted) {
+	for _, a := range v.acts[v.actAfter(t):] {
+		if !same(a.Actor) || (a.Kind != actAttachmentOpened && a.Kind != actMeetingAccepted) {
 			continue
 		}
 		if !found || a.OccurredAt.Before(best.at) {

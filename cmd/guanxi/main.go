@@ -23,11 +23,17 @@ type command struct {
 	run           func(ctx context.Context, args []string) error
 }
 
-var commands = []command{
-	{"demo", "run the whole pipeline on the sample corpus (embedded broker and store) and print account health", runDemo},
-	{"run", "run the pipeline: --brokers for Kafka, or --in/--out for JSONL files", runRun},
-	{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
-	{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
+// commands is filled in init: the commands' flag sets print their summary
+// from it, which a plain initialiser would make a cycle.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "run the whole pipeline on the sample corpus (embedded broker and store) and print account health", runDemo},
+		{"run", "run the pipeline: --brokers for Kafka, or --in/--out for JSONL files", runRun},
+		{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
+		{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
+	}
 }
 
 func usage() {

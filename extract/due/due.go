@@ -90,6 +90,11 @@ func FindAll(text string, ref time.Time) []Match {
 				continue
 			}
 			cd := candidate{start: idx[0], end: idx[1], outcome: out, rule: i}
+			if recurring.MatchString(text[:idx[0]]) {
+				// 每周五, 每天下午, 每年年底: every such day, not a day. The
+				// span is still claimed so that no part of it is read.
+				cd.veto = true
+			}
 			c.attach(&cd, r)
 			cands = append(cands, cd)
 		}
@@ -172,6 +177,9 @@ var (
 	// 3月15日之前, 月底截止, 到周五为止.
 	deadlineAfter = regexp.MustCompile(`^\s*(?:之前|以前|前|截止|为止|之内|以内|内)`)
 )
+
+// recurring matches text ending in 每 and a period: 每, 每周, 每两个月.
+var recurring = regexp.MustCompile(`每(?:[0-9一二两三四五六七八九十]+)?个?(?:工作日|周|星期|礼拜|月|年|天|日|季度|季)?$`)
 
 // Words in front of an expression that make it a limit: 截止3月15日, 最晚周五,
 // by Friday, due Mar 15. Longer words come first; English ones are

@@ -50,6 +50,12 @@ func TestFind(t *testing.T) {
 		{"day after tomorrow across year", "后天给你", yearEnd, "2027-01-01", "后天", false, false},
 		{"yesterday is past", "昨天已经发了", wed, "2026-03-10", "昨天", false, true},
 		{"these two days", "我这两天问了回你", wed, "2026-03-13", "这两天", true, false},
+		{"afternoon alone is today", "详细分析我下午发您", wed, "2026-03-11", "下午", false, false},
+		{"afternoon with a clock time", "下午3点前给你", wed, "2026-03-11", "下午3点前", true, false},
+		{"clock time alone is today", "预计十一点前恢复", wed, "2026-03-11", "十一点前", true, false},
+		{"in a while", "会议链接我一会儿发您", wed, "2026-03-11", "一会儿", false, false},
+		{"half an hour", "后台查 半小时回", wed, "2026-03-11", "半小时", false, false},
+		{"minutes ending the text", "远程看下 十分钟", wed, "2026-03-11", "十分钟", false, false},
 
 		// Weekdays.
 		{"this Friday 本周五", "我们本周五前发到您邮箱", wed, "2026-03-13", "本周五前", true, false},
@@ -165,6 +171,8 @@ func TestFind(t *testing.T) {
 		{"EOD", "报价单EOD前发你", wed, "2026-03-11", "EOD前", true, false},
 		{"next Monday", "let's meet next Monday", wed, "2026-03-16", "next Monday", false, false},
 		{"by Mar 15", "PO by Mar 15", wed, "2026-03-15", "by Mar 15", true, false},
+		{"by Monday said on a Friday", "we'll provide the docs by Monday", at10(2026, 3, 20), "2026-03-23", "by Monday", true, false},
+		{"this Monday said on a Friday", "as agreed this Monday", at10(2026, 3, 20), "2026-03-16", "this Monday", false, true},
 		{"March 15th, 2027", "renewal on March 15th, 2027", wed, "2027-03-15", "March 15th, 2027", false, false},
 		{"tomorrow EOD", "tomorrow EOD", wed, "2026-03-12", "tomorrow EOD", true, false},
 		{"within business days", "within 3 business days", wed, "2026-03-16", "within 3 business days", true, false},
@@ -198,6 +206,16 @@ func TestFind(t *testing.T) {
 		{"no such day", "2026年2月29日", wed, "", "", false, false},
 		{"lunar month", "腊月底回老家", wed, "", "", false, false},
 		{"word with 节", "这个环节后面再讨论", wed, "", "", false, false},
+		{"points, not o'clock", "我有三点建议", wed, "", "", false, false},
+		{"a little", "再快一点", wed, "", "", false, false},
+		{"length of a meeting", "安排一个小时左右的交流", wed, "", "", false, false},
+		{"service hours", "7×24小时在线服务", wed, "", "", false, false},
+		{"some other day's afternoon", "当天下午", wed, "", "", false, false},
+		{"every Tuesday afternoon", "每周二下午开例会", wed, "", "", false, false},
+		{"every afternoon", "每天下午都在", wed, "", "", false, false},
+		{"every year end", "每年年底盘点", wed, "", "", false, false},
+		{"every 15th", "每月15号发工资", wed, "", "", false, false},
+		{"every Friday, a deadline", "每周五前提交周报", wed, "", "", false, false},
 		{"empty", "", wed, "", "", false, false},
 	}
 	for _, tt := range tests {

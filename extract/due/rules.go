@@ -271,8 +271,8 @@ func dayOfMonthFrom(y int, m time.Month, d int) (time.Time, bool) {
 // Runes that, in front of a weekday or month word, make it part of
 // something else: 一周一次, 每周五, 一个星期一次, 腊月底, 岁月中.
 const (
-	countRunes    = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百几多半个每第"
-	notMonthRunes = countRunes + "腊正岁蜜满日本"
+	countRunes    = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百几多半个第"
+	notMonthRunes = countRunes + "每腊正岁蜜满日本"
 )
 
 // Runes after "十五号" that make it a building, line or seat number.
@@ -281,9 +281,56 @@ const notDayAfter = "楼线门位房室机车口厅馆院库柜桌床令码店�
 // Runes after a bare number that make it a count, not a day: 3月12个项目.
 const countAfter = "0123456789个万千百亿元块%％人家次台套件份单笔条张天倍分秒点位项年号日"
 
-// anchoredToEvent matches text ending in an event that a following span of
-// time is counted from: 上线后, 收到您的回复后我们.
-var anchoredToEvent = regexp.MustCompile(`(?:后|之后|以后|起)[^。！？；!?;\n]{0,8}$`)
+// dayOffsets are the days from today of the relative day words.
+var dayOffsets = map[string]int{
+	"大大后天": 4, "大后天": 3, "后天": 2, "今明两天": 1, "这两天": 2, "这一两天": 2, "过两天": 2,
+	"明天": 1, "明日": 1, "明晚": 1, "明早": 1, "明儿": 1,
+	"昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
+}
+
+// shortWait reports whether a span of minutes or a few hours said alone
+// is a promise to act within it: 半小时回, 我一小时到, 远程看下十分钟. The
+// same span before anything else measures an activity (半小时线上交流,
+// 一个小时左右的交流), and long spans describe service (24小时在线).
+func shortWait(n, unit, rest string) bool {
+	switch strings.TrimPrefix(unit, "个") {
+	case "分钟":
+	case "小时":
+		if h, ok := number(n); n != "半" && (!ok || h > 12) {
+			return false
+		}
+	default:
+		return false
+	}
+	return actNow.MatchString(rest)
+}
+
+// actNow follows a short span of time that is a promise: the span ends the
+// text, or a verb of delivery comes next.
+var actNow = regexp.MustCompile(`^\s*(?:$|[。！？，,.!?]|回|到|发|给|搞定|完成|处理|恢复|解决|修好|弄好|答复|反馈)`)
+
+// anchoredToEvent reports whether text ends in an event that a following
+// span of time is counted from, within a few runes of the same clause:
+// 上线后, 收到您的回复后我们, 自签约之日起. Words that merely start with 后
+// or end with 起 (后台, 后续, 一起) are no such event.
+func anchoredToEvent(text string) bool {
+	var next rune
+	for n := 0; n < 10 && text != ""; n++ {
+		r, size := utf8.DecodeLastRuneInString(text)
+		text = text[:len(text)-size]
+		prev, _ := utf8.DecodeLastRuneInString(text)
+		switch {
+		case in(r, "。！？；!?;\n"):
+			return false
+		case r == '后' && !in(next, "台续面期端边来门勤果者悔方缀天"):
+			return true
+		case r == '起' && !in(prev, "一发提看想说不对引兴崛") && !in(next, "来码草"):
+			return true
+		}
+		next = r
+	}
+	return false
+}
 
 var rules = []*rule{
 	// 2026年3月15日, 二〇二六年三月十五号, 26年3月15日, 2026年3月底.
@@ -445,11 +492,32 @@ var rules = []*rule{
 					return none()
 				}
 			}
-			off := map[string]int{
-				"大大后天": 4, "大后天": 3, "后天": 2, "今明两天": 1, "这两天": 2, "这一两天": 2, "过两天": 2, "明天": 1, "明日": 1, "明晚": 1, "明早": 1, "明儿": 1,
-				"昨天": -1, "昨日": -1, "昨晚": -1, "前天": -2, "大前天": -3,
-			}[w]
+			off := dayOffsets[w]
 			return outcome{date: c.today.AddDate(0, 0, off), deadline: strings.HasSuffix(w, "两天") && w != "过两天"}, true
+		}),
+	// 上午, 下午三点前, 晚上: a time of day alone is today's.
+	newRule(`早上|早晨|上午|中午|下午|傍晚|晚上|夜里|一会儿|一会|待会儿|待会|等会儿|等会|现在就`, dayLike, "早|上午|中午|下午|晚|夜里|会|现在就",
+		func(c *scan, g groups) (outcome, bool) {
+			if in(g.before(), "天日号末") {
+				return none() // 当天下午 is some other day's
+			}
+			return at(c.today)
+		}),
+	// 九点前, 11点半, 三点钟: a clock time alone is today's. 三点建议 and
+	// 快一点 are not times, so a time word must follow the number.
+	newRule(`(?P<h>[0-9]{1,2}|[零一二两三四五六七八九十]{1,3})\s*点(?P<rest>钟|半|整|左右|[0-9]{1,2}\s*分|[零一二三四五六七八九十]{1,3}分)?`, dayLike, "点",
+		func(c *scan, g groups) (outcome, bool) {
+			if isNumeral(g.before()) || in(g.before(), "第快早晚多少慢有几差") {
+				return none()
+			}
+			rest := g.afterString()
+			if g.get("rest") == "" && !strings.HasPrefix(rest, "前") && !strings.HasPrefix(rest, "之前") && !strings.HasPrefix(rest, "以前") {
+				return none()
+			}
+			if h, ok := number(g.get("h")); !ok || h > 24 {
+				return none()
+			}
+			return at(c.today)
 		}),
 	// 周五, 本周五, 这周五, 下周三, 下星期三, 下礼拜三, 下下周一, 上周三.
 	newRule(`(?P<q>下下个?|下个?|上上个?|上个?|本|这个?)?(?:周|星期|礼拜)(?P<w>{W})`, dayLike, "周|星期|礼拜",
@@ -602,10 +670,13 @@ var rules = []*rule{
 	newRule(`(?P<pre>再过|还有)?(?P<n>{N}|半)\s*(?P<unit>个工作日|工作日|个小时|小时|分钟|天|日|个星期|星期|个礼拜|礼拜|周|个月|月|个季度|季度|年)(?P<dir>之内|以内|内|之后|以后|过后|后|之前|以前|前)?`, plain, "天|日|时|钟|周|星期|礼拜|月|季度|年",
 		func(c *scan, g groups) (outcome, bool) {
 			n, unit, dir := g.get("n"), g.get("unit"), g.get("dir")
-			if dir == "" && g.get("pre") == "" || in(g.before(), "第每个几") || isNumeral(g.before()) {
+			if in(g.before(), "第个几") || isNumeral(g.before()) {
 				return none()
 			}
-			if g.get("pre") == "" && anchoredToEvent.MatchString(g.text[:g.idx[0]]) {
+			if dir == "" && g.get("pre") == "" && !shortWait(n, g.get("unit"), g.afterString()) {
+				return none()
+			}
+			if g.get("pre") == "" && anchoredToEvent(g.text[:g.idx[0]]) {
 				// 签约后十个工作日内, 收到回复后我们两天内: counted from an
 				// event the text does not date, not from when it was said.
 				return none()
@@ -729,7 +800,9 @@ var rules = []*rule{
 			}
 			return at(c.today.AddDate(0, 0, -1))
 		}),
-	// next Monday, this Friday, by Fri, Friday.
+	// next Monday, this Friday, by Fri, Friday. A weekday named alone is the
+	// coming one, as English speakers mean it: "by Monday" said on a
+	// Friday is three days off.
 	newRule(`\b(?:(?i:(?P<q>next|this|coming|last))\s+)?(?P<w>(?i:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\b`, dayLike, "mon|tue|wed|thu|fri|sat|sun",
 		func(c *scan, g groups) (outcome, bool) {
 			wd := englishWeekdays[strings.ToLower(g.get("w"))[:3]]
@@ -741,6 +814,10 @@ var rules = []*rule{
 				monday = monday.AddDate(0, 0, -7)
 			case "coming":
 				if wd <= weekdayIndex(c.today) {
+					monday = monday.AddDate(0, 0, 7)
+				}
+			case "":
+				if wd < weekdayIndex(c.today) {
 					monday = monday.AddDate(0, 0, 7)
 				}
 			}
