@@ -151,16 +151,23 @@ func (p *Pipeline) fill(ctx context.Context) ([]ingest.Record, error) {
 // process takes one batch through every stage and then commits it.
 func (p *Pipeline) process(ctx context.Context, batch []ingest.Record) error {
 	var msgs []ingest.Message
+	var recs []ingest.Record
 	var dead []emit.Record
 	for _, rec := range batch {
 		msg, err := ingest.Parse(rec.Value)
 		if err != nil {
-			dl := ingest.NewDeadLetter(rec, err)
-			p.Logger.Warn("message rejected", "reason", dl.Reason, "offset", rec.Offset, "line", rec.Line)
-			dead = append(dead, emit.Record{Stream: emit.DLQ, Key: string(rec.Key), Value: dl})
+			dead = append(dead, p.deadLetter(rec, err))
 			continue
 		}
 		msgs = append(msgs, msg)
+		recs = append(recs, rec)
+	}
+	if len(msgs) > 0 {
+		rejected, err := p.handle(ctx, msgs, recs)
+		if err != nil {
+			return err
+		}
+		dead = append(dead, rejected...)
 	}
 	// Dead letters are written before the commit that makes their offsets
 	// pass: a rejected message is kept, with its reason, not dropped.
@@ -170,29 +177,39 @@ func (p *Pipeline) process(ctx context.Context, batch []ingest.Record) error {
 		}
 		p.rejected.Add(int64(len(dead)))
 	}
-	if len(msgs) > 0 {
-		if err := p.handle(ctx, msgs); err != nil {
-			return err
-		}
-	}
 	if err := p.Source.Commit(ctx, batch...); err != nil {
 		return fmt.Errorf("commit %d records: %w", len(batch), err)
 	}
 	return nil
 }
 
-func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message) error {
+func (p *Pipeline) deadLetter(rec ingest.Record, err error) emit.Record {
+	dl := ingest.NewDeadLetter(rec, err)
+	p.Logger.Warn("message rejected", "reason", dl.Reason, "topic", rec.Topic, "partition", rec.Partition, "offset", rec.Offset, "line", rec.Line)
+	return emit.Record{Stream: emit.DLQ, Key: string(rec.Key), Value: dl}
+}
+
+// handle extracts, stores and rescores valid messages. A message the graph
+// refuses as invalid comes back as a dead letter; any other failure stops
+// the batch uncommitted.
+func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ingest.Record) ([]emit.Record, error) {
 	items, err := p.Extractor.Extract(ctx, msgs)
 	if err != nil {
-		return fmt.Errorf("extract: %w", err)
+		return nil, fmt.Errorf("extract: %w", err)
 	}
-	var out []emit.Record
+	var out, dead []emit.Record
 	var touched []string
 	seen := map[string]bool{}
+	stored := 0
 	for i, msg := range msgs {
 		if err := p.Store.PutMessage(ctx, msg, items[i]); err != nil {
-			return fmt.Errorf("store message %s: %w", msg.ID, err)
+			if errors.Is(err, graph.ErrInvalid) {
+				dead = append(dead, p.deadLetter(recs[i], err))
+				continue
+			}
+			return nil, fmt.Errorf("store message %s: %w", msg.ID, err)
 		}
+		stored++
 		for _, it := range items[i] {
 			out = append(out, emit.Record{Stream: emit.Items, Key: it.AccountID, Value: it})
 		}
@@ -201,19 +218,19 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message) error {
 			touched = append(touched, msg.Account.ID)
 		}
 	}
-	p.accepted.Add(int64(len(msgs)))
 	asOf := p.AsOf()
 	for _, id := range touched {
 		recs, err := p.rescore(ctx, id, asOf)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		out = append(out, recs...)
 	}
 	if err := p.Emitter.Emit(ctx, out...); err != nil {
-		return fmt.Errorf("emit %d records: %w", len(out), err)
+		return nil, fmt.Errorf("emit %d records: %w", len(out), err)
 	}
-	return nil
+	p.accepted.Add(int64(stored))
+	return dead, nil
 }
 
 // rescore evaluates one account and returns the output records for what

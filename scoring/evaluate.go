@@ -423,7 +423,7 @@ func (v *view) threads() threading {
 
 // contribution is a hit's effect on one dimension.
 type contribution struct {
-	h     hit
+	h     *hit
 	delta float64
 }
 
@@ -432,7 +432,8 @@ type contribution struct {
 // hits do not decay.
 func (v *view) contributions(hs []hit) [3][]contribution {
 	var out [3][]contribution
-	for _, h := range hs {
+	for k := range hs {
+		h := &hs[k]
 		w := v.cfg.Weights[h.sig]
 		decay := 1.0
 		if !h.standing {

@@ -58,7 +58,6 @@ type touch struct {
 	talkers []string // every customer contact who took part
 	channel string
 	subject string
-	from    string
 }
 
 // view is an account's facts as known at asOf, with the analyses that both
@@ -87,6 +86,7 @@ type view struct {
 
 	terms     map[string]map[string]bool // keyTerms, memoised
 	nameTerms map[string]bool            // terms of people's names
+	ix        *index                     // built on first use
 }
 
 func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
@@ -123,13 +123,15 @@ func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
 			continue
 		}
 		v.inters = append(v.inters, in)
-		if _, dup := v.byMsg[in.MessageID]; !dup {
-			v.byMsg[in.MessageID] = in
-		}
 	}
 	slices.SortStableFunc(v.inters, func(a, b graph.Interaction) int {
 		return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), strings.Compare(a.MessageID, b.MessageID))
 	})
+	for _, in := range v.inters {
+		if _, dup := v.byMsg[in.MessageID]; !dup {
+			v.byMsg[in.MessageID] = in
+		}
+	}
 
 	for _, it := range f.Items {
 		if it.OccurredAt.After(asOf) {
@@ -291,7 +293,7 @@ func (v *view) findTouches() {
 				speakers = append(speakers, it.Speaker)
 			}
 		}
-		t := touch{at: in.OccurredAt, msgID: in.MessageID, channel: in.Channel, subject: in.Subject, from: in.From}
+		t := touch{at: in.OccurredAt, msgID: in.MessageID, channel: in.Channel, subject: in.Subject}
 		switch {
 		case v.isCustomer(in.From):
 			t.who = in.From
@@ -472,11 +474,6 @@ func (v *view) termsOf(s string) map[string]bool {
 	return t
 }
 
-// related reports whether a text shares a content term with terms.
-func (v *view) related(terms map[string]bool, text string) bool {
-	return len(terms) > 0 && text != "" && sharesTerm(terms, v.termsOf(text))
-}
-
 // buildChains groups commitments into promises and looks for signs that
 // each was kept. A commitment joins an open chain of the same side when it
 // shares a content term with it, when it repeats a member's message, speaker
@@ -565,73 +562,164 @@ func isReply(subject string) bool {
 
 // findSign returns the earliest sign, after the chain's first promise and
 // at or before end, that the promise was kept:
-//   - any promise: a later message (subject), customer item or activity
-//     reference about it that does not say it is still missing; for a
-//     customer promise only the customer's own messages, meetings and calls
-//     and customer activity count;
+//   - any promise: a later message whose subject is about it and does not
+//     say it is still missing (for a customer promise: the customer's own
+//     message, or a meeting or call), or our material about it being opened
+//     (by the customer, for a customer promise);
+//   - a vendor promise: also a customer item about it that does not say it
+//     is missing ("报价超出预算" means the quote arrived), and our material
+//     about it left unopened or our email about it opened;
 //   - a meeting promise: also any later meeting or call with the customer,
 //     or an accepted invitation;
-//   - a reply promise: also any later message from the side that promised.
+//   - a reply promise: also any later message from the side that promised,
+//     or a meeting or call.
+//
+// A chain with no content terms can only be kept in the last two ways.
 func (v *view) findSign(c *chain, end time.Time) (sign, bool) {
 	first := c.members[0]
 	var best sign
 	found := false
 	consider := func(s sign) {
-		if !found || s.at.Before(best.at) {
+		if !found || s.at.Before(best.at) || (s.at.Equal(best.at) && s.msgID < best.msgID) {
 			best, found = s, true
 		}
 	}
-	for _, in := range v.inters[v.interAfter(first.OccurredAt):] {
-		if in.OccurredAt.After(end) {
+	// Nothing after end counts, and nothing after the best sign so far
+	// can beat it.
+	past := func(t time.Time) bool { return t.After(end) || (found && t.After(best.at)) }
+	ix := v.postings()
+
+	// Facts about the promise are found through the terms they share with
+	// it; each posting list is in time order, so its first match is its
+	// earliest.
+	interStart, itemStart, actStart := v.interAfter(first.OccurredAt), v.itemAfter(first.OccurredAt), v.actAfter(first.OccurredAt)
+	for t := range c.terms {
+		list := ix.inters[t]
+		for _, i := range list[sort.SearchInts(list, interStart):] {
+			in := v.inters[i]
+			if past(in.OccurredAt) {
+				break
+			}
+			if v.interSign(c, in, true) {
+				consider(sign{at: in.OccurredAt, msgID: in.MessageID, quote: in.Subject})
+				break
+			}
+		}
+		if c.party == sideVendor {
+			list = ix.items[t]
+			for _, i := range list[sort.SearchInts(list, itemStart):] {
+				it := v.items[i]
+				if past(it.OccurredAt) {
+					break
+				}
+				if it.party == sideCustomer && !containsAny(it.Text, delayCues) {
+					consider(sign{at: it.OccurredAt, msgID: it.MessageID, quote: it.Text})
+					break
+				}
+			}
+		}
+		list = ix.acts[t]
+		for _, i := range list[sort.SearchInts(list, actStart):] {
+			a := v.acts[i]
+			if past(a.OccurredAt) {
+				break
+			}
+			if v.actSign(c, a, true) {
+				consider(sign{at: a.OccurredAt, msgID: a.MessageID, quote: a.Ref})
+				break
+			}
+		}
+	}
+	// Meetings and answers keep their promises whatever they are about.
+	if c.kind == deliverable {
+		return best, found
+	}
+	for _, in := range v.inters[interStart:] {
+		if past(in.OccurredAt) {
 			break
 		}
-		if in.MessageID == first.MessageID || in.Channel == chanActivity {
-			continue
-		}
-		author := v.side(in.From)
-		live := (in.Channel == chanMeeting || in.Channel == chanCall) && slices.ContainsFunc(in.Participants, v.isCustomer)
-		byParty := author == c.party || (author == "" && in.Channel == chanChat)
-		about := v.related(c.terms, in.Subject) && !containsAny(in.Subject, delayCues) &&
-			(c.party == sideVendor || author == sideCustomer || live)
-		if about || (c.kind == meetingPromise && live) || (c.kind == replyPromise && (byParty || live)) {
+		if v.interSign(c, in, false) {
 			consider(sign{at: in.OccurredAt, msgID: in.MessageID, quote: in.Subject})
-			break // inters are sorted: the first match is the earliest
-		}
-	}
-	if c.party == sideVendor {
-		for _, it := range v.items[v.itemAfter(first.OccurredAt):] {
-			if it.OccurredAt.After(end) {
-				break
-			}
-			if it.party != sideCustomer {
-				continue
-			}
-			if v.related(c.terms, it.Text) && !containsAny(it.Text, delayCues) {
-				consider(sign{at: it.OccurredAt, msgID: it.MessageID, quote: it.Text})
-				break
-			}
-		}
-	}
-	for _, a := range v.acts[v.actAfter(first.OccurredAt):] {
-		if a.OccurredAt.After(end) {
 			break
 		}
-		customerActor := v.side(a.Actor) != sideVendor
-		ok := false
-		switch a.Kind {
-		case actAttachmentOpened:
-			ok = v.related(c.terms, a.Ref) && (c.party == sideVendor || customerActor)
-		case actAttachmentIgnored, actEmailOpened:
-			ok = v.related(c.terms, a.Ref) && c.party == sideVendor
-		case actMeetingAccepted:
-			ok = customerActor && (c.kind == meetingPromise || v.related(c.terms, a.Ref))
+	}
+	for _, a := range v.acts[actStart:] {
+		if past(a.OccurredAt) {
+			break
 		}
-		if ok {
+		if v.actSign(c, a, false) {
 			consider(sign{at: a.OccurredAt, msgID: a.MessageID, quote: a.Ref})
 			break
 		}
 	}
 	return best, found
+}
+
+// interSign reports whether a later message is a sign that the chain's
+// promise was kept; about says whether the message's subject is about it.
+func (v *view) interSign(c *chain, in graph.Interaction, about bool) bool {
+	if in.MessageID == c.members[0].MessageID || in.Channel == chanActivity {
+		return false
+	}
+	author := v.side(in.From)
+	live := (in.Channel == chanMeeting || in.Channel == chanCall) && slices.ContainsFunc(in.Participants, v.isCustomer)
+	if about && !containsAny(in.Subject, delayCues) && (c.party == sideVendor || author == sideCustomer || live) {
+		return true
+	}
+	switch c.kind {
+	case meetingPromise:
+		return live
+	case replyPromise:
+		return live || author == c.party || (author == "" && in.Channel == chanChat)
+	}
+	return false
+}
+
+// actSign reports whether a later activity is a sign that the chain's
+// promise was kept; about says whether its reference is about it.
+func (v *view) actSign(c *chain, a graph.ActivityFact, about bool) bool {
+	customerActor := v.side(a.Actor) != sideVendor
+	switch a.Kind {
+	case actAttachmentOpened:
+		return about && (c.party == sideVendor || customerActor)
+	case actAttachmentIgnored, actEmailOpened:
+		return about && c.party == sideVendor
+	case actMeetingAccepted:
+		// Accepting a meeting about a deliverable is not receiving it.
+		return customerActor && c.kind == meetingPromise
+	}
+	return false
+}
+
+// index maps content terms to the positions of the facts whose subject,
+// text or reference contains them, in time order.
+type index struct {
+	inters, items, acts map[string][]int
+}
+
+// postings returns the view's term index, built on first use.
+func (v *view) postings() *index {
+	if v.ix != nil {
+		return v.ix
+	}
+	ix := &index{inters: map[string][]int{}, items: map[string][]int{}, acts: map[string][]int{}}
+	for i, in := range v.inters {
+		for t := range v.termsOf(in.Subject) {
+			ix.inters[t] = append(ix.inters[t], i)
+		}
+	}
+	for i, it := range v.items {
+		for t := range v.termsOf(it.Text) {
+			ix.items[t] = append(ix.items[t], i)
+		}
+	}
+	for i, a := range v.acts {
+		for t := range v.termsOf(a.Ref) {
+			ix.acts[t] = append(ix.acts[t], i)
+		}
+	}
+	v.ix = ix
+	return ix
 }
 
 // objection is a customer objection, or a customer item naming a
@@ -640,7 +728,6 @@ type objection struct {
 	item
 	competitor bool
 	answered   bool
-	answer     sign
 }
 
 // findObjections collects customer objections and competitor mentions and
@@ -657,7 +744,7 @@ func (v *view) findObjections() {
 			continue
 		}
 		o := &objection{item: it, competitor: comp}
-		o.answer, o.answered = v.positiveAfter(it.Speaker, it.OccurredAt)
+		_, o.answered = v.positiveAfter(it.Speaker, it.OccurredAt)
 		v.objs = append(v.objs, o)
 	}
 }

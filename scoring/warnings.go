@@ -386,7 +386,7 @@ func (v *view) declineWarning(d Dimension, hs []hit, now, before float64) (Warni
 			w.Evidence = append(w.Evidence, e)
 		}
 		if len(reasons) < 3 {
-			reasons = append(reasons, v.describe(c.h))
+			reasons = append(reasons, v.describe(*c.h))
 		}
 	}
 	w.Since = maxTime(w.Since, from)

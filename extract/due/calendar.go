@@ -1,6 +1,9 @@
 package due
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Dates are computed as civil days: time.Time values at midnight UTC, so
 // that adding days never meets a daylight-saving jump. They are moved to
@@ -98,18 +101,17 @@ type Holiday struct {
 	First, Last time.Time
 	// Workdays are weekend days worked in exchange (调休上班).
 	Workdays []time.Time
-	// Provisional marks a schedule estimated from the statutory days
-	// because the official notice was not at hand; replace it when the
-	// State Council publishes the year's arrangement.
+	// Provisional marks a schedule estimated from the statutory days and
+	// not yet checked against the State Council's notice for its year.
 	Provisional bool
 }
 
 func ymd(y int, m time.Month, d int) time.Time { return civil(y, m, d) }
 
 // holidays is the schedule for 2025–2027, in date order. 2025 and 2026 follow
-// the State Council notices (国办发明电〔2024〕12号 and the 2026 notice);
-// 2027 lists the statutory days with adjoining weekends and will need the
-// official arrangement once it is published.
+// the State Council notices on each year's holiday arrangement (部分节假日安排
+// 的通知); 2027 is provisional: the statutory days with the weekends next to
+// them and no make-up days, to be replaced by the 2027 notice.
 var holidays = []Holiday{
 	{NewYear, ymd(2025, 1, 1), ymd(2025, 1, 1), ymd(2025, 1, 1), nil, false},
 	{SpringFest, ymd(2025, 1, 29), ymd(2025, 1, 28), ymd(2025, 2, 4), []time.Time{ymd(2025, 1, 26), ymd(2025, 2, 8)}, false},
@@ -141,7 +143,10 @@ var holidays = []Holiday{
 // 春节前 and working days against, in date order.
 func Holidays() []Holiday {
 	out := make([]Holiday, len(holidays))
-	copy(out, holidays)
+	for i, h := range holidays {
+		h.Workdays = slices.Clone(h.Workdays)
+		out[i] = h
+	}
 	return out
 }
 

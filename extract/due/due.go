@@ -5,9 +5,28 @@
 //
 // Weeks start on Monday. Working days follow the public-holiday schedule of
 // mainland China (see Holidays), including weekend days worked in exchange
-// for holidays. Text that fixes no date (尽快, 回头, 改天, 过段时间, 有空)
-// yields none. Dates in the past are still returned, flagged Past, because
-// whether a past date is a due date is for the caller to decide.
+// for holidays. Text that fixes no date (尽快, 回头, 改天, 过段时间, 有空,
+// 这周找时间, 二季度启动, 每周五) yields none. Dates in the past are still
+// returned, flagged Past, because whether a past date is a due date is for
+// the caller to decide.
+//
+// The readings that are a matter of convention:
+//
+//   - 周五 and 本周五 are this week's Friday even when it is past; 下周 alone
+//     is next Monday; 周末 and 本周内 are this week's Sunday.
+//   - An English weekday alone is the coming one: "by Monday" on a Friday.
+//   - 月底 is this month's last day, 月初 the next month's first, 月中 the
+//     15th (next month's once past), 十五号 this month's 15th or, once past,
+//     the next month's.
+//   - A month and day without a year (3月15日, 3.15, Mar 15) is the nearest
+//     such day, before or after; a quarter without a year (Q1前) the next
+//     one to end.
+//   - 年底 and 年前 are 12月31日; 春节前 the day before the holiday starts;
+//     节后 the first working day after the next holiday ends.
+//   - Spans count from the reference day: 三天内 is three days on, 两周后
+//     fourteen, 一个月内 a calendar month (1月31日 to 2月28日), 三个工作日内
+//     three working days. A span counted from an event the text does not
+//     date (签约后十个工作日内) fixes no day.
 //
 // All offsets are in runes, never bytes.
 package due
@@ -90,7 +109,7 @@ func FindAll(text string, ref time.Time) []Match {
 				continue
 			}
 			cd := candidate{start: idx[0], end: idx[1], outcome: out, rule: i}
-			if recurring.MatchString(text[:idx[0]]) {
+			if recurring.MatchString(tail(text[:idx[0]], 32)) {
 				// 每周五, 每天下午, 每年年底: every such day, not a day. The
 				// span is still claimed so that no part of it is read.
 				cd.veto = true
@@ -229,6 +248,18 @@ func (c *scan) attach(cd *candidate, r *rule) {
 			return
 		}
 	}
+}
+
+// tail returns at most the last n bytes of s, cut at a rune boundary.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := len(s) - n
+	for i < len(s) && !utf8.RuneStart(s[i]) {
+		i++
+	}
+	return s[i:]
 }
 
 // asciiLower lowers ASCII letters only, keeping byte offsets.

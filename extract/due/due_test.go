@@ -1,6 +1,7 @@
 package due
 
 import (
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -97,6 +98,9 @@ func TestFind(t *testing.T) {
 		{"year end", "预付款年底前支付", wed, "2026-12-31", "年底前", true, false},
 		{"before the year is out", "年前一定上线", wed, "2026-12-31", "年前", true, false},
 		{"next year end", "明年年底完成", wed, "2027-12-31", "明年年底", false, false},
+		{"start of the year", "年初启动", wed, "2027-01-01", "年初", false, false},
+		{"end of year by number", "2026年底前验收", wed, "2026-12-31", "2026年底前", true, false},
+		{"mid-month dekad", "十二月中旬上线", nov, "2026-12-20", "十二月中旬", false, false},
 
 		// Quarters.
 		{"end of this quarter", "本季度末完成验收", wed, "2026-03-31", "本季度末", false, false},
@@ -135,6 +139,9 @@ func TestFind(t *testing.T) {
 		{"a month from January 31st", "一个月内上线", at10(2026, 1, 31), "2026-02-28", "一个月内", true, false},
 		{"a month from January 31st, leap year", "一个月内上线", at10(2024, 1, 31), "2024-02-29", "一个月内", true, false},
 		{"two or three days", "两三天内发你", wed, "2026-03-14", "两三天内", true, false},
+		{"three or four days, not 34", "三四天内发你", wed, "2026-03-15", "三四天内", true, false},
+		{"in three more days", "再过三天就到期了", wed, "2026-03-14", "再过三天", false, false},
+		{"today or tomorrow", "今明两天给你答复", wed, "2026-03-12", "今明两天", true, false},
 		{"minutes", "十分钟内恢复", wed, "2026-03-11", "十分钟内", true, false},
 		{"hours across midnight", "24小时内回复", wed, "2026-03-12", "24小时内", true, false},
 		{"days ago is past", "三天前发过了", wed, "2026-03-08", "三天前", false, true},
@@ -302,7 +309,9 @@ func TestHolidaysAndWorkdays(t *testing.T) {
 		}
 	}
 	hs[0].Festival = "changed"
+	hs[1].Workdays[0] = time.Time{}
 	assert.Equal(t, NewYear, Holidays()[0].Festival, "Holidays returns a copy")
+	assert.False(t, Holidays()[1].Workdays[0].IsZero(), "Holidays returns a deep copy")
 
 	tests := []struct {
 		day  time.Time
@@ -363,6 +372,17 @@ var benchText = []string{
 	"合同这个月底前签，你们准备一下",
 	"I'll send the revised quote by Friday EOD, 下周一再电话沟通",
 	"每次上级要数据，信息科都要手工从各个库里导出来再用Excel拼，一份报表要两三天",
+}
+
+// BenchmarkFindAllEmail reads a whole e-mail body at once.
+func BenchmarkFindAllEmail(b *testing.B) {
+	body := strings.Repeat("刘主任您好：感谢上周四抽时间接待我们，关于贵院临床数据中心的建设思路，我们回来后做了整理。"+
+		"完整的技术方案和集成架构图我们本周五前发到您邮箱，下周三我和黄工再到院里跟信息科做一次详细交流。"+
+		"另外您提到的三甲复审时间节点，我们也会一并考虑进去。Please review the attached deck by Mar 15.\n", 8)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		FindAll(body, wed)
+	}
 }
 
 func BenchmarkFind(b *testing.B) {

@@ -72,9 +72,12 @@ func unitValue(r rune) (int64, bool) {
 //	一亿两千万 → 120000000, 二〇二六 → 2026, 壹佰 → 100, 负三 → -3.
 //
 // A string of digits with no unit is read digit by digit, as years and
-// phone numbers are spoken (二〇二六 is 2026). Approximate pairs such as
-// 两三 ("two or three") are ambiguous and rejected. Surrounding white space
-// is ignored. Every error wraps ErrNumber.
+// phone numbers are spoken (二〇二六 is 2026, 二零 is 20). Spoken counts
+// also pair neighbouring digits for "two or three" (两三, 三四十): pairs
+// with 两 and pairs before a unit are rejected, but a bare pair such as 三四
+// cannot be told from a digit string and reads as 34, so callers that
+// expect counts should check for pairs first. Surrounding white space is
+// ignored. Every error wraps ErrNumber.
 func ParseChineseNumber(s string) (int, error) {
 	rs := []rune(strings.TrimSpace(s))
 	if len(rs) == 0 {

@@ -70,10 +70,10 @@ func (g groups) get(name string) string {
 
 // before returns the rune in front of the match, 0 at the start.
 func (g groups) before() rune {
-	r, _ := utf8.DecodeLastRuneInString(g.text[:g.idx[0]])
 	if g.idx[0] == 0 {
 		return 0
 	}
+	r, _ := utf8.DecodeLastRuneInString(g.text[:g.idx[0]])
 	return r
 }
 
@@ -98,18 +98,15 @@ func newRule(pattern string, k kind, triggers string, f func(*scan, groups) (out
 	}
 }
 
+// Resolver results: a plain date, a date that is a limit, no match, and
+// veto, which claims the span of an expression that names no real day so
+// that no shorter expression inside it is read instead.
 func at(t time.Time) (outcome, bool)    { return outcome{date: t}, true }
 func limit(t time.Time) (outcome, bool) { return outcome{date: t, deadline: true}, true }
 func none() (outcome, bool)             { return outcome{}, false }
+func veto() (outcome, bool)             { return outcome{veto: true}, true }
 
-// veto claims the span of an expression that names no real day, so that
-// no shorter expression inside it is read instead.
-func veto() (outcome, bool)      { return outcome{veto: true}, true }
-func in(r rune, set string) bool { return r != 0 && strings.ContainsRune(set, r) }
-func isNumeral(r rune) bool {
-	return isArabic(r) || in(r, "〇零一二两三四五六七八九十百千万几多半")
-}
-func isASCIILetterOrDigit(r rune) bool { return r < utf8.RuneSelf && isASCIIWord(byte(r)) && r != '_' }
+// outcomeIf turns a (date, found) pair into a resolver result.
 func outcomeIf(t time.Time, ok bool) (outcome, bool) {
 	if !ok {
 		return none()
@@ -117,28 +114,42 @@ func outcomeIf(t time.Time, ok bool) (outcome, bool) {
 	return at(t)
 }
 
-// number reads a small count or ordinal: Arabic, Chinese, or an
-// approximate pair (两三天 means up to three days, so the upper bound).
+// in reports whether r is one of the runes of set; the 0 of "no rune" is
+// in no set.
+func in(r rune, set string) bool { return r != 0 && strings.ContainsRune(set, r) }
+
+// isNumeral reports runes that make a following word part of a count.
+func isNumeral(r rune) bool {
+	return isArabic(r) || in(r, "〇零一二两三四五六七八九十百千万几多半")
+}
+
+func isASCIILetterOrDigit(r rune) bool {
+	return r < utf8.RuneSelf && isASCIIWord(byte(r)) && r != '_'
+}
+
+// number reads a small count or ordinal in Arabic or Chinese digits. Two
+// neighbouring Chinese digits are an approximate count, not a digit string
+// (三四天 is three or four days, not 34), and count as the upper bound.
 func number(s string) (int, bool) {
 	s = strings.TrimSpace(s)
-	if n, err := ParseChineseNumber(s); err == nil {
-		return n, true
-	}
-	if rs := []rune(s); len(rs) == 2 {
+	if rs := []rune(s); len(rs) == 2 && !isArabic(rs[0]) && !isArabic(rs[1]) {
 		a, okA := digitValue(rs[0])
 		b, okB := digitValue(rs[1])
-		if okA && okB && !isArabic(rs[0]) && !isArabic(rs[1]) && a > 0 && (b == a+1 || a == 3 && b == 5) {
+		if okA && okB && a > 0 && (b == a+1 || a == 3 && b == 5) {
 			return b, true
 		}
 	}
-	return 0, false
+	n, err := ParseChineseNumber(s)
+	return n, err == nil
 }
 
+// englishNumbers are the number words of "in two weeks".
 var englishNumbers = map[string]int{
 	"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
 
+// englishNumber reads digits or a number word.
 func englishNumber(s string) (int, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		return n, true
@@ -152,17 +163,21 @@ func weekdayNum(s string) int {
 	return strings.Index("一二三四五六日", s) / len("一")
 }
 
+// englishWeekdays maps the first three letters of a weekday to 0…6 from
+// Monday.
 var englishWeekdays = map[string]int{
 	"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
 }
 
+// englishMonths maps the first three letters of a month to it.
 var englishMonths = map[string]time.Month{
 	"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
 	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 
-// weekOffset reads the week qualifier of 下周三, 上个星期五, 这礼拜天.
-func weekOffset(q string) int {
+// periodOffset reads the qualifier of 下周三, 上个星期五, 这礼拜天, 下个季度
+// as a count of weeks or quarters from the current one.
+func periodOffset(q string) int {
 	q = strings.TrimSuffix(q, "个")
 	switch q {
 	case "下下":
@@ -229,7 +244,10 @@ func nearest(c *scan, f func(y int) (time.Time, bool)) (time.Time, bool) {
 	return best, found
 }
 
-// monthPart resolves 底, 初, 中, 上旬… of month m in year y.
+// monthPart resolves a part of month m in year y: 底 its last day, 初 its
+// first, 中 the 15th (月中), and the ten-day spans 上旬, 中旬, 下旬 their
+// last days (10th, 20th, month end), since a span is due by its end. 前
+// is the day before the month, 内 its last day.
 func monthPart(y int, m time.Month, part string) (time.Time, bool) {
 	switch part {
 	case "底", "末", "下旬", "内", "之内", "以内":
@@ -248,6 +266,8 @@ func monthPart(y int, m time.Month, part string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// isLimitPart reports the parts of a period that make it a deadline:
+// 3月内, Q4前.
 func isLimitPart(part string) bool {
 	switch part {
 	case "内", "之内", "以内", "前", "之前", "以前", "结束前":
@@ -269,7 +289,8 @@ func dayOfMonthFrom(y int, m time.Month, d int) (time.Time, bool) {
 }
 
 // Runes that, in front of a weekday or month word, make it part of
-// something else: 一周一次, 每周五, 一个星期一次, 腊月底, 岁月中.
+// something else: 一周一次, 一个星期一次, 第三周, 腊月底, 岁月中. (每周五 is
+// caught for every rule at once: see recurring.)
 const (
 	countRunes    = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百几多半个第"
 	notMonthRunes = countRunes + "每腊正岁蜜满日本"
@@ -530,21 +551,21 @@ var rules = []*rule{
 			if w == "天" {
 				w = "日"
 			}
-			return at(mondayOf(c.today).AddDate(0, 0, 7*weekOffset(q)+weekdayNum(w)))
+			return at(mondayOf(c.today).AddDate(0, 0, 7*periodOffset(q)+weekdayNum(w)))
 		}),
 	// 周末, 这周末, 下周末: the Sunday.
-	newRule(`(?P<q>下下个?|下个?|上个?|本|这个?)?(?:周末|礼拜天末)`, dayLike, "周末|礼拜",
+	newRule(`(?P<q>下下个?|下个?|上个?|本|这个?)?周末`, dayLike, "周末",
 		func(c *scan, g groups) (outcome, bool) {
 			if g.get("q") == "" && in(g.before(), countRunes) {
 				return none()
 			}
-			return at(mondayOf(c.today).AddDate(0, 0, 7*weekOffset(g.get("q"))+6))
+			return at(mondayOf(c.today).AddDate(0, 0, 7*periodOffset(g.get("q"))+6))
 		}),
 	// 本周内, 下周, 下周内, 下下周: 下周 is its Monday and a week "内" its
 	// Sunday. 这周 alone ("sometime this week") fixes no day.
 	newRule(`(?P<q>下下个?|下个?|上上个?|上个?|本|这个?)(?:周|星期|礼拜)(?P<in>之内|以内|内)?`, suffixOnly, "周|星期|礼拜",
 		func(c *scan, g groups) (outcome, bool) {
-			off := weekOffset(g.get("q"))
+			off := periodOffset(g.get("q"))
 			monday := mondayOf(c.today).AddDate(0, 0, 7*off)
 			if g.get("in") != "" {
 				return limit(monday.AddDate(0, 0, 6))
@@ -609,10 +630,10 @@ var rules = []*rule{
 			if q == "" && (part == "" || in(g.before(), countRunes+"旺淡雨夏冬春秋换产四")) {
 				return none()
 			}
-			if part == "" && (weekOffset(q) == 0 || !strings.Contains(g.text[g.idx[0]:g.idx[1]], "季度")) {
+			if part == "" && (periodOffset(q) == 0 || !strings.Contains(g.text[g.idx[0]:g.idx[1]], "季度")) {
 				return none() // 下季 alone is "next season"
 			}
-			qn := quarterOf(c.today) + weekOffset(strings.TrimPrefix(q, "当前"))
+			qn := quarterOf(c.today) + periodOffset(strings.TrimPrefix(q, "当前"))
 			y := c.today.Year()
 			for qn > 4 {
 				qn, y = qn-4, y+1
@@ -620,7 +641,7 @@ var rules = []*rule{
 			for qn < 1 {
 				qn, y = qn+4, y-1
 			}
-			if part == "初" || part == "" && weekOffset(q) != 0 {
+			if part == "初" || part == "" && periodOffset(q) != 0 {
 				return at(quarterStart(y, qn))
 			}
 			return outcome{date: quarterEnd(y, qn), deadline: isLimitPart(part)}, true
@@ -638,32 +659,21 @@ var rules = []*rule{
 			qs := g.get("qn") + g.get("qc")
 			qn, _ := number(qs)
 			part := g.get("part")
-			build := func(y int) (time.Time, bool) {
+			build := func(y int) time.Time {
 				if part == "初" {
-					return quarterStart(y, qn), true
+					return quarterStart(y, qn)
 				}
-				return quarterEnd(y, qn), true
+				return quarterEnd(y, qn)
 			}
-			var (
-				t  time.Time
-				ok bool
-			)
+			y := c.today.Year()
 			if ys := g.get("y"); ys != "" {
-				y, _ := strconv.Atoi(ys)
-				t, ok = build(y)
-			} else {
+				y, _ = strconv.Atoi(ys)
+			} else if quarterEnd(y, qn).Before(c.today) {
 				// Quarters are planned ahead: Q1 said in November is next
 				// year's.
-				y := c.today.Year()
-				if quarterEnd(y, qn).Before(c.today) {
-					y++
-				}
-				t, ok = build(y)
+				y++
 			}
-			if !ok {
-				return none()
-			}
-			return outcome{date: t, deadline: isLimitPart(part)}, true
+			return outcome{date: build(y), deadline: isLimitPart(part)}, true
 		}),
 	// 三天内, 3天内, 三个工作日内, 两周后, 两个星期后, 一周内, 半个月内, 一个月内,
 	// 24小时内, 两三天后, 再过三天, 三天前.
