@@ -75,19 +75,14 @@ type hit struct {
 // hits lists every signal occurrence in the view.
 func (v *view) hits() []hit {
 	var hs []hit
-	add := func(h hit) {
-		if h.scale == 0 {
-			h.scale = 1
-		}
-		hs = append(hs, h)
-	}
+	add := func(h hit) { hs = append(hs, h) }
 
 	for _, t := range v.touches {
 		sig := SigCustomerMessage
 		if t.channel == chanMeeting || t.channel == chanCall {
 			sig = SigMeetingHeld
 		}
-		add(hit{sig: sig, at: t.at, msgID: t.msgID, quote: t.subject, who: t.who})
+		add(hit{sig: sig, at: t.at, msgID: t.msgID, quote: t.subject, who: t.who, scale: 1})
 	}
 
 	for _, it := range v.items {
@@ -130,7 +125,7 @@ func (v *view) hits() []hit {
 	}
 
 	for _, a := range v.acts {
-		h := hit{at: a.OccurredAt, msgID: a.MessageID, quote: a.Ref, who: a.Actor, topic: topicOf("", a.Ref)}
+		h := hit{at: a.OccurredAt, msgID: a.MessageID, quote: a.Ref, who: a.Actor, topic: topicOf("", a.Ref), scale: 1}
 		customer := v.side(a.Actor) != sideVendor // activities track the customer unless we know otherwise
 		tech := isTechnicalTitle(v.title(a.Actor))
 		if tech {
@@ -171,7 +166,7 @@ func (v *view) hits() []hit {
 		if champion {
 			sig = SigChampionLeft
 		}
-		add(hit{sig: sig, at: d.at, msgID: d.msgID, who: d.who})
+		add(hit{sig: sig, at: d.at, msgID: d.msgID, who: d.who, scale: 1})
 	}
 
 	if d, ok := v.darkness(); ok && d.dark {
@@ -186,7 +181,7 @@ func (v *view) hits() []hit {
 	th := v.threads()
 	switch {
 	case th.single:
-		add(hit{sig: SigSingleThreaded, at: th.first.at, msgID: th.last.msgID, quote: th.last.subject, who: th.contacts[0], standing: true})
+		add(hit{sig: SigSingleThreaded, at: th.first.at, msgID: th.last.msgID, quote: th.last.subject, who: th.contacts[0], scale: 1, standing: true})
 	case len(th.contacts) >= 3:
 		add(hit{sig: SigMultiThreaded, at: v.asOf, scale: float64(min(len(th.contacts)-2, 3)), standing: true})
 	}

@@ -270,6 +270,112 @@ func TestEvaluateScenarios(t *testing.T) {
 				}
 			},
 		},
+		{
+			name: "promise remade with a new date and still not kept: high, with the slips",
+			asOf: "2025-03-28 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2025-01-06", "2025-03-27", 3, wang, li, zhao)
+				m1 := a.msg("2025-03-03 14:00", "meeting", liu, "评审会", liu, wang)
+				a.item(m1, extract.Commitment, "deliver", "vendor", liu, "3月10日前提供第三方安全测试报告", "2025-03-10")
+				m2 := a.msg("2025-03-12 10:00", "chat", "", "", zhang, wang)
+				a.item(m2, extract.Commitment, "deliver", "vendor", zhang, "安全报告下周三前一定给到", "2025-03-19")
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					w, ok := find(ws, scoring.OverdueCommitment)
+					require.True(t, ok, "kinds: %v", kinds(ws))
+					assert.Equal(t, scoring.SeverityHigh, w.Severity)
+					assert.Equal(t, at("2025-03-10"), w.Since)
+					assert.Equal(t, []string{m1, m2}, evidenceIDs(w))
+					assert.Contains(t, w.Message, "已逾期 18 天，期间已改期 1 次")
+				}
+			},
+		},
+		{
+			name: "meeting promise kept by a later meeting: no warning",
+			asOf: "2025-03-28 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2025-01-06", "2025-03-27", 3, wang, li, zhao)
+				m := a.msg("2025-03-03 14:00", "call", zhang, "", zhang, wang)
+				a.item(m, extract.Commitment, "meeting", "vendor", zhang, "下周二我们安排架构师到现场做一次详细讲解", "2025-03-11")
+				a.msg("2025-03-11 14:00", "meeting", liu, "架构交流", liu, zhang, wang)
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					assert.Empty(t, ws)
+				}
+			},
+		},
+		{
+			name: "customer promise lapsed and the contact went quiet: a low hint",
+			asOf: "2025-03-28 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2025-01-06", "2025-03-27", 3, wang, li, zhao)
+				m := a.msg("2025-03-03 14:00", "meeting", liu, "实施计划会", liu, zhang, wang, zhao)
+				a.item(m, extract.Commitment, "deliver", "customer", zhao, "赵敏：3月10日前开通测试环境账号", "2025-03-10")
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					w, ok := find(ws, scoring.OverdueCommitment)
+					require.True(t, ok, "kinds: %v", kinds(ws))
+					assert.Equal(t, scoring.SeverityLow, w.Severity)
+					assert.Equal(t, at("2025-03-10"), w.Since)
+					assert.Contains(t, w.Message, "赵敏（项目经理）于 2025-03-03 承诺在 2025-03-10 前")
+					assert.Contains(t, w.Message, "以协助的口吻联系赵敏")
+				}
+			},
+		},
+		{
+			name: "a slow account keeping its own rhythm is not going dark",
+			asOf: "2025-03-31 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2024-11-04", "2025-03-10", 14, wang, li, zhao)
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					assert.NotContains(t, kinds(ws), scoring.GoingDark, "21 days of silence in a fortnightly rhythm")
+				}
+			},
+		},
+		{
+			name: "champion left, successor engaged: milder, names the successor",
+			asOf: "2025-03-28 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.person("c-sun", "孙磊", "customer", "技术总监")
+				a.regular("2025-01-06", "2025-03-19", 4, wang, wang, li)
+				a.act("2025-03-20 09:00", "contact_left", wang, "")
+				m := a.msg("2025-03-24 10:00", "meeting", liu, "交接会", liu, zhang, "c-sun")
+				a.item(m, extract.Commitment, "meeting", "customer", "c-sun", "下周我安排团队过一遍方案", "")
+				a.regular("2025-03-25", "2025-03-28", 2, li)
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					w, ok := find(ws, scoring.ChampionLeft)
+					require.True(t, ok, "kinds: %v", kinds(ws))
+					assert.Equal(t, scoring.SeverityMedium, w.Severity)
+					assert.Contains(t, w.Message, "孙磊（技术总监）已于 2025-03-24 开始与我们沟通")
+				}
+			},
+		},
+		{
+			name: "departure known only from the person record",
+			asOf: "2025-03-25 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2025-01-06", "2025-03-24", 4, wang, wang, li)
+				left := at("2025-03-20 09:00")
+				a.f.People[0].LeftAt = &left
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					w, ok := find(ws, scoring.ChampionLeft)
+					require.True(t, ok, "kinds: %v", kinds(ws))
+					assert.Equal(t, left, w.Since)
+				}
+			},
+		},
+		{
+			name: "single thread to someone who cannot decide: high",
+			asOf: "2025-03-31 18:00",
+			build: func(a *account) func(*testing.T, scoring.Score, []scoring.Warning) {
+				a.regular("2025-01-20", "2025-03-28", 5, zhao)
+				m := a.msg("2025-03-20 10:00", "chat", "", "", zhao, zhang)
+				a.item(m, extract.Objection, "authority", "customer", zhao, "这个我做不了主，得领导定", "")
+				return func(t *testing.T, s scoring.Score, ws []scoring.Warning) {
+					w, ok := find(ws, scoring.SingleThreaded)
+					require.True(t, ok, "kinds: %v", kinds(ws))
+					assert.Equal(t, scoring.SeverityHigh, w.Severity)
+					assert.Contains(t, w.Message, "赵敏已表示自己做不了主")
+				}
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -143,21 +143,24 @@ func newView(f graph.AccountFacts, asOf time.Time, cfg Config) *view {
 		} else if scale < cfg.MinConfidence {
 			continue
 		}
-		party := it.Party
-		if party != sideCustomer && party != sideVendor {
-			party = v.sides[it.Speaker]
-		}
-		if _, known := v.sides[it.Speaker]; !known && it.Speaker != "" && party != "" {
-			v.sides[it.Speaker] = party
-		}
-		v.items = append(v.items, item{ItemFact: it, party: party, scale: scale})
+		v.items = append(v.items, item{ItemFact: it, party: it.Party, scale: scale})
 	}
 	slices.SortStableFunc(v.items, func(a, b item) int {
 		return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), strings.Compare(a.MessageID, b.MessageID),
 			cmp.Compare(a.Start, b.Start), strings.Compare(a.ID, b.ID), strings.Compare(a.Text, b.Text))
 	})
+	// A speaker missing from People takes the side their items were said
+	// from; an item without a side takes its speaker's.
 	for _, it := range v.items {
-		v.itemsByMsg[it.MessageID] = append(v.itemsByMsg[it.MessageID], it)
+		if _, known := v.sides[it.Speaker]; !known && it.Speaker != "" && (it.party == sideCustomer || it.party == sideVendor) {
+			v.sides[it.Speaker] = it.party
+		}
+	}
+	for i := range v.items {
+		if p := v.items[i].party; p != sideCustomer && p != sideVendor {
+			v.items[i].party = v.sides[v.items[i].Speaker]
+		}
+		v.itemsByMsg[v.items[i].MessageID] = append(v.itemsByMsg[v.items[i].MessageID], v.items[i])
 	}
 
 	for _, a := range f.Activities {

@@ -130,6 +130,18 @@ func (v *view) overdueWarning() (Warning, bool) {
 	}
 	w.Severity = lvl.severity()
 	w.Since = main.missed[0].day
+	// The promise the message is about comes first in the evidence.
+	slices.SortStableFunc(all, func(a, b overdue) int {
+		switch {
+		case a.c == b.c:
+			return 0
+		case a.c == main.c:
+			return -1
+		case b.c == main.c:
+			return 1
+		}
+		return 0
+	})
 	for _, o := range all {
 		if o.c.party == main.c.party {
 			w.Since = minTime(w.Since, o.missed[0].day)
@@ -143,8 +155,8 @@ func (v *view) overdueWarning() (Warning, bool) {
 		}
 	}
 
-	first := main.c.members[0]
 	miss := main.missed[0]
+	first := miss.member
 	var b strings.Builder
 	if main.c.party == sideVendor {
 		contact := v.contactFor(first.MessageID)
@@ -159,7 +171,7 @@ func (v *view) overdueWarning() (Warning, bool) {
 			step = "建议今天就给" + contact + "答复：即使结论还没定，也先说明进展、卡在哪里和预计的答复时间。"
 		}
 		fmt.Fprintf(&b, "%s于 %s 承诺在 %s 前%s：“%s”，至今已逾期 %d 天",
-			v.whoOr(first.Speaker, "我方"), v.date(first.OccurredAt), v.date(miss.day), verb, clip(miss.member.Text, 60), main.days)
+			v.whoOr(first.Speaker, "我方"), v.date(first.OccurredAt), v.date(miss.day), verb, clip(first.Text, 60), main.days)
 		if len(main.missed) > 1 {
 			fmt.Fprintf(&b, "，期间已改期 %d 次", len(main.missed)-1)
 		}
@@ -400,12 +412,26 @@ func (v *view) declineWarning(d Dimension, hs []hit, now, before float64) (Warni
 	if len(reasons) > 0 {
 		fmt.Fprintf(&b, "主要原因：%s。", strings.Join(reasons, "；"))
 	}
+	// Talk to whoever is behind the main cause, if they are still there.
+	contact := ""
+	for _, c := range neg {
+		if v.isCustomer(c.h.who) && !v.left(c.h.who, v.asOf) {
+			contact = c.h.who
+			break
+		}
+	}
 	if d == Technical {
+		if contact == "" {
+			contact = v.technicalContact()
+		}
 		fmt.Fprintf(&b, "建议安排售前或技术专家直接联系%s，了解对方对方案的具体疑虑，必要时做一次针对性的演示或技术答疑，而不是继续发送资料。",
-			v.nameOr(v.technicalContact(), "客户的技术负责人"))
+			v.nameOr(contact, "客户的技术负责人"))
 	} else {
+		if contact == "" {
+			contact = v.mainContact()
+		}
 		fmt.Fprintf(&b, "建议由客户经理主动约%s做一次非正式沟通（电话或面谈），坦诚了解态度变化的原因，必要时请上级一同出面表达重视。",
-			v.nameOr(v.mainContact(), "客户对接人"))
+			v.nameOr(contact, "客户对接人"))
 	}
 	w.Message = b.String()
 	return w, true

@@ -5,6 +5,7 @@
 //	guanxi run       run the pipeline against Kafka or a JSONL file
 //	guanxi extract   extract items from a JSONL file of messages
 //	guanxi train     train the sentence model from the annotated corpus
+//	guanxi eval      measure extraction against gold annotations
 package main
 
 import (
@@ -33,6 +34,7 @@ func init() {
 		{"run", "run the pipeline: --brokers for Kafka, or --in/--out for JSONL files", runRun},
 		{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
 		{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
+		{"eval", "measure extraction against gold annotations: precision, recall, F1, party and due-date accuracy", runEval},
 	}
 }
 
