@@ -52,10 +52,11 @@ func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Ite
 	var refs []ref
 	var inputs []string
 	for i := range msgs {
-		for _, u := range Units(&msgs[i]) {
+		units := Units(&msgs[i])
+		for _, u := range units {
 			refs = append(refs, ref{i, u})
-			inputs = append(inputs, e.seg.Joined(u.Text))
 		}
+		inputs = append(inputs, e.seg.Inputs(&msgs[i], units)...)
 	}
 	out := make([][]Item, len(msgs))
 	if len(inputs) == 0 {

@@ -12,6 +12,10 @@ import (
 	"github.com/guanxi-dev/guanxi/models/train"
 )
 
+// sentenceMaxLength is the token budget of a classifier input: words and
+// character bigrams of a long clause fit.
+const sentenceMaxLength = 160
+
 func runTrain(ctx context.Context, args []string) error {
 	fs := newFlags("train", "[--corpus DIR] [--out DIR] [--seed N]")
 	corpus := fs.String("corpus", "testdata/corpus/train", "annotated training split (*.messages.jsonl + *.gold.jsonl)")
@@ -26,6 +30,10 @@ func runTrain(ctx context.Context, args []string) error {
 		*out = models.SentenceModelDir
 	}
 	opts.Logger = slog.Default()
+	opts.FeaturePrefix = extract.FeatureMark
+	if opts.MaxLength == 0 {
+		opts.MaxLength = sentenceMaxLength
+	}
 	msgs, items, err := gold.LoadDir(*corpus)
 	if err != nil {
 		return err

@@ -22,7 +22,9 @@ func Examples(seg *extract.Segmenter, messages []ingest.Message, items []Item) [
 	for i := range messages {
 		m := &messages[i]
 		golds := locate(m, byMsg[m.ID])
-		for _, u := range extract.Units(m) {
+		units := extract.Units(m)
+		inputs := seg.Inputs(m, units)
+		for k, u := range units {
 			label, best := extract.None, 0.0
 			for _, g := range golds {
 				if g.field != u.Field {
@@ -32,7 +34,7 @@ func Examples(seg *extract.Segmenter, messages []ingest.Message, items []Item) [
 					label, best = string(g.typ), c
 				}
 			}
-			out = append(out, train.Example{Text: seg.Joined(u.Text), Label: label})
+			out = append(out, train.Example{Text: inputs[k], Label: label})
 		}
 	}
 	return out

@@ -73,6 +73,9 @@ type Options struct {
 	// MaxWords and MinCount shape the vocabulary (defaults 30000 and 2),
 	// see wordpiece.VocabOptions.
 	MaxWords, MinCount int
+	// FeaturePrefix marks tokens that are features rather than words, see
+	// wordpiece.VocabOptions (default: none).
+	FeaturePrefix string
 	// KeepCase disables lowercasing of Latin text.
 	KeepCase bool
 	// Labels fixes the label ids; it must list every label of the
@@ -181,9 +184,10 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 	}
 	lowercase := !opts.KeepCase
 	vocab := wordpiece.BuildVocab(texts, wordpiece.VocabOptions{
-		MaxWords:  opts.MaxWords,
-		MinCount:  opts.MinCount,
-		Lowercase: lowercase,
+		MaxWords:      opts.MaxWords,
+		MinCount:      opts.MinCount,
+		Lowercase:     lowercase,
+		FeaturePrefix: opts.FeaturePrefix,
 	})
 	tokJSON, err := wordpiece.Spec{Vocab: vocab, Lowercase: lowercase, MaxLength: opts.MaxLength}.JSON()
 	if err != nil {

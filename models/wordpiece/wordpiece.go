@@ -62,6 +62,12 @@ type VocabOptions struct {
 	// MaxInputCharsPerWord drops longer words from the vocabulary (default
 	// DefaultMaxInputCharsPerWord).
 	MaxInputCharsPerWord int
+	// FeaturePrefix, when set, marks words that are features rather than
+	// text (such as character bigrams). They are kept whole when frequent
+	// and give no character pieces, so with a prefix that starts no other
+	// word, a feature missing from the vocabulary encodes as [UNK] instead
+	// of as characters that would read like text.
+	FeaturePrefix string
 }
 
 func (o VocabOptions) withDefaults() VocabOptions {
@@ -92,6 +98,9 @@ func BuildVocab(sentences []string, opts VocabOptions) []string {
 		}
 		for _, w := range strings.Fields(s) {
 			counts[w]++
+			if opts.FeaturePrefix != "" && strings.HasPrefix(w, opts.FeaturePrefix) {
+				continue
+			}
 			for _, r := range w {
 				chars[r] = struct{}{}
 			}
