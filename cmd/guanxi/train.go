@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/gold"
@@ -31,6 +33,7 @@ func runTrain(ctx context.Context, args []string) error {
 	}
 	opts.Logger = slog.Default()
 	opts.FeaturePrefix = extract.FeatureMark
+	expEnv(&opts)
 	if opts.MaxLength == 0 {
 		opts.MaxLength = sentenceMaxLength
 	}
@@ -60,4 +63,15 @@ func runTrain(ctx context.Context, args []string) error {
 	}
 	slog.Info("model written", "dir", *out, "held-out accuracy", m.Training().ValidAccuracy)
 	return nil
+}
+
+func expEnv(o *train.Options) {
+	f := func(k string) float64 { v, _ := strconv.ParseFloat(os.Getenv(k), 64); return v }
+	if v := f("GX_LR"); v > 0 { o.LearningRate = v }
+	if v := f("GX_DIM"); v > 0 { o.Dim = int(v) }
+	if v := f("GX_HID"); v > 0 { o.Hidden = int(v) }
+	if v := f("GX_MC"); v > 0 { o.MinCount = int(v) }
+	if v := f("GX_BS"); v > 0 { o.BatchSize = int(v) }
+	if v := f("GX_PAT"); v > 0 { o.Patience = int(v) }
+	if v := f("GX_VF"); v != 0 { o.ValidFraction = v }
 }
