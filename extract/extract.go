@@ -7,6 +7,8 @@ package extract
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/guanxi-dev/guanxi/extract/due"
@@ -70,23 +72,88 @@ func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Ite
 		return nil, fmt.Errorf("classifier returned %d predictions for %d sentences", len(preds), len(inputs))
 	}
 	model := e.clf.ID()
+	var labels []string
+	if l, ok := e.clf.(labeller); ok {
+		labels = l.Labels()
+	}
 	for k, p := range preds {
-		if p.Label == None || p.Confidence < e.MinConfidence {
+		v := decide(p, labels)
+		if v.label == None || v.conf < e.MinConfidence {
 			continue
 		}
 		msg := &msgs[refs[k].msg]
-		item := e.item(msg, refs[k].unit, Type(p.Label), float64(p.Confidence), model)
+		item := e.item(msg, refs[k].unit, v, model)
 		out[refs[k].msg] = append(out[refs[k].msg], item)
 	}
 	return out, nil
 }
 
-func (e *Extractor) item(msg *ingest.Message, u Unit, t Type, conf float64, model string) Item {
+// labeller is a Classifier that tells its labels; models.Classifier does.
+type labeller interface {
+	Labels() []string
+}
+
+// Label is the classifier label of an item of type t and subtype sub:
+// "objection:price", or just the type when sub is empty.
+func Label(t Type, sub string) string {
+	if sub == "" {
+		return string(t)
+	}
+	return string(t) + ":" + sub
+}
+
+// verdict is what a prediction says of a unit.
+type verdict struct {
+	label   string // None or a Type
+	subtype string // "" when the model does not tell
+	conf    float32
+}
+
+// decide reads a prediction. A model whose labels join type and subtype
+// ("objection:price") is read in two steps: the type is the one whose
+// subtypes together are most probable (none counting as a type), with that
+// sum as its confidence, and the subtype the most probable of that type's.
+// A single fine label that narrowly wins must not hide that the mass lies
+// with another type.
+func decide(p models.Prediction, labels []string) verdict {
+	if len(labels) != len(p.Probs) || !slices.ContainsFunc(labels, func(l string) bool { return strings.Contains(l, ":") }) {
+		return verdict{label: p.Label, conf: p.Confidence}
+	}
+	sums := map[string]float32{}
+	var types []string
+	for i, l := range labels {
+		t, _, _ := strings.Cut(l, ":")
+		if _, seen := sums[t]; !seen {
+			types = append(types, t)
+		}
+		sums[t] += p.Probs[i]
+	}
+	v := verdict{}
+	for _, t := range types {
+		if sums[t] > v.conf {
+			v.label, v.conf = t, sums[t]
+		}
+	}
+	var best float32 = -1
+	for i, l := range labels {
+		if t, sub, ok := strings.Cut(l, ":"); ok && t == v.label && p.Probs[i] > best {
+			v.subtype, best = sub, p.Probs[i]
+		}
+	}
+	return v
+}
+
+func (e *Extractor) item(msg *ingest.Message, u Unit, v verdict, model string) Item {
+	t, conf := Type(v.label), float64(v.conf)
+	sub := v.subtype
+	if sub == "" {
+		sub = Subtype(t, u.Text)
+	}
 	it := Item{
 		MessageID:  msg.ID,
 		AccountID:  msg.Account.ID,
 		Type:       t,
-		Subtype:    Subtype(t, u.Text),
+		Subtype:    sub,
 		Speaker:    u.Speaker,
 		Text:       u.Text,
 		Confidence: roundTo(conf, 4),

@@ -116,8 +116,12 @@ func (v *Validator) Parse(raw []byte) (Message, error) {
 		limit = DefaultMaxBytes
 	}
 	if len(raw) > limit {
-		return Message{}, &ValidationError{Reason: fmt.Sprintf("message is %s, over the %s limit",
-			formatSize(len(raw)), formatSize(limit))}
+		size, max := formatSize(len(raw)), formatSize(limit)
+		if size == max {
+			// Rounded, a message just over the limit would read as equal to it.
+			size, max = fmt.Sprintf("%d bytes", len(raw)), fmt.Sprintf("%d bytes", limit)
+		}
+		return Message{}, &ValidationError{Reason: fmt.Sprintf("message is %s, over the %s limit", size, max)}
 	}
 	if i := invalidUTF8(raw); i >= 0 {
 		return Message{}, &ValidationError{Reason: fmt.Sprintf("message is not valid UTF-8 (byte offset %d)", i)}

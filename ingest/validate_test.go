@@ -402,7 +402,7 @@ func TestValidatorMaxBytes(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Parse(pad(DefaultMaxBytes + 1))
 	require.ErrorAs(t, err, &verr)
-	assert.Equal(t, "message is 1 MiB, over the 1 MiB limit", verr.Reason)
+	assert.Equal(t, "message is 1048577 bytes, over the 1048576 bytes limit", verr.Reason)
 }
 
 func TestParseKeepsTextAndIgnoresUnknownFields(t *testing.T) {

@@ -2,12 +2,15 @@ package pipeline_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -360,7 +363,18 @@ func TestCrashAndResume(t *testing.T) {
 
 func TestFileModeBadInput(t *testing.T) {
 	dir := t.TempDir()
-	src, err := ingest.NewFileSource("../testdata/bad/mixed.jsonl", filepath.Join(dir, ".checkpoint"))
+	// mixed.jsonl, then an email whose body is over the size limit, then a
+	// good message after it.
+	mixed, err := os.ReadFile("../testdata/bad/mixed.jsonl")
+	require.NoError(t, err)
+	lines := bytes.Count(mixed, []byte("\n"))
+	oversize := fmt.Sprintf(`{"id":"big-1","channel":"email","account":{"id":"acct-big","name":"大客户"},"occurred_at":"2025-03-20T10:00:00+08:00","participants":[{"id":"big-a","name":"王强","side":"customer"}],"from":"big-a","subject":"附件","body":"%s"}`,
+		strings.Repeat("报价单", ingest.DefaultMaxBytes/9+1))
+	after := `{"id":"after-big-1","channel":"chat","account":{"id":"acct-big","name":"大客户"},"occurred_at":"2025-03-20T11:00:00+08:00","participants":[{"id":"big-a","name":"王强","side":"customer"},{"id":"big-v","name":"李娜","side":"vendor"}],"turns":[{"speaker":"big-v","text":"好的，明天上午我把报价单发您。","at":"2025-03-20T11:00:00+08:00"}]}`
+	input := filepath.Join(dir, "in.jsonl")
+	require.NoError(t, os.WriteFile(input, append(mixed, []byte(oversize+"\n"+after+"\n")...), 0o644))
+
+	src, err := ingest.NewFileSource(input, filepath.Join(dir, ".checkpoint"))
 	require.NoError(t, err)
 	defer src.Close()
 	out, err := emit.NewFileEmitter(dir)
@@ -374,6 +388,9 @@ func TestFileModeBadInput(t *testing.T) {
 	// Every bad line is in dlq.jsonl with the reason the validator gives,
 	// and every good line around them is in the graph.
 	wantLines := readJSONL(t, "../testdata/bad/mixed.want.jsonl")
+	wantLines = append(wantLines,
+		map[string]any{"line": float64(lines + 1), "ok": false, "reason": fmt.Sprintf("message is %d bytes, over the 1048576 bytes limit", len(oversize))},
+		map[string]any{"line": float64(lines + 2), "ok": true, "id": "after-big-1"})
 	dlq := readJSONL(t, filepath.Join(dir, "dlq.jsonl"))
 	byLine := map[float64]map[string]any{}
 	for _, d := range dlq {

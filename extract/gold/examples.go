@@ -12,7 +12,8 @@ import (
 // Examples turns annotated messages into classifier training examples: one
 // per unit that extract.Units makes of a message (the same units the
 // pipeline classifies), labelled with the type of the gold item it overlaps
-// most, or extract.None.
+// most, joined to the item's subtype as extract.Label makes it
+// ("objection:price"), or extract.None.
 func Examples(seg *extract.Segmenter, messages []ingest.Message, items []Item) []train.Example {
 	byMsg := map[string][]Item{}
 	for _, it := range items {
@@ -31,7 +32,7 @@ func Examples(seg *extract.Segmenter, messages []ingest.Message, items []Item) [
 					continue
 				}
 				if c := coverage(u.Start, u.End, g.start, g.end); c >= 0.5 && c > best {
-					label, best = string(g.typ), c
+					label, best = extract.Label(g.typ, g.subtype), c
 				}
 			}
 			out = append(out, train.Example{Text: inputs[k], Label: label})
@@ -42,6 +43,7 @@ func Examples(seg *extract.Segmenter, messages []ingest.Message, items []Item) [
 
 type located struct {
 	typ        extract.Type
+	subtype    string
 	field      string
 	start, end int
 }
@@ -58,7 +60,7 @@ func locate(m *ingest.Message, items []Item) []located {
 		for _, f := range fields {
 			if at := strings.Index(f.text, it.Text); at >= 0 && it.Text != "" {
 				start := len([]rune(f.text[:at]))
-				out = append(out, located{it.Type, f.name, start, start + len([]rune(it.Text))})
+				out = append(out, located{it.Type, it.Subtype, f.name, start, start + len([]rune(it.Text))})
 				break
 			}
 		}
