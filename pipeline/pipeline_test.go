@@ -37,7 +37,7 @@ var (
 )
 
 // extractor loads the shipped model through onnxruntime once per test run.
-func extractor(t *testing.T) *extract.Extractor {
+func extractor(t testing.TB) *extract.Extractor {
 	t.Helper()
 	extractorOnce.Do(func() {
 		lib, err := models.LibraryPath()
@@ -70,7 +70,7 @@ func extractor(t *testing.T) *extract.Extractor {
 	return sharedEx
 }
 
-func openStore(t *testing.T, path string) *graph.Store {
+func openStore(t testing.TB, path string) *graph.Store {
 	t.Helper()
 	s, err := graph.Open(context.Background(), graph.Config{Path: path})
 	require.NoError(t, err)
