@@ -19,6 +19,7 @@ import (
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/graph"
 	"github.com/guanxi-dev/guanxi/ingest"
+	"github.com/guanxi-dev/guanxi/notify"
 	"github.com/guanxi-dev/guanxi/scoring"
 )
 
@@ -44,6 +45,12 @@ type Emitter interface {
 	Emit(ctx context.Context, recs ...emit.Record) error
 }
 
+// Notifier delivers warning changes to people (webhooks of WeCom, DingTalk,
+// Feishu …). Delivery is best effort: the warnings output is the record.
+type Notifier interface {
+	Notify(ctx context.Context, events []notify.Event) error
+}
+
 // Pipeline wires the stages. The zero values of the optional fields are
 // sensible defaults.
 type Pipeline struct {
@@ -51,6 +58,9 @@ type Pipeline struct {
 	Extractor Extractor
 	Store     Store
 	Emitter   Emitter
+	// Notifier, when set, receives every warning raised, updated or
+	// cleared, after it is written to the warnings output.
+	Notifier Notifier
 
 	// AsOf is the time scores and warnings are evaluated at; nil means now.
 	AsOf func() time.Time
@@ -198,6 +208,7 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 		return nil, fmt.Errorf("extract: %w", err)
 	}
 	var out, dead []emit.Record
+	var events []notify.Event
 	var touched []string
 	seen := map[string]bool{}
 	stored := 0
@@ -220,14 +231,23 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 	}
 	asOf := p.AsOf()
 	for _, id := range touched {
-		recs, err := p.rescore(ctx, id, asOf)
+		recs, evs, err := p.rescore(ctx, id, asOf)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, recs...)
+		events = append(events, evs...)
 	}
 	if err := p.Emitter.Emit(ctx, out...); err != nil {
 		return nil, fmt.Errorf("emit %d records: %w", len(out), err)
+	}
+	// A failed webhook must not hold the stream back or make it replay
+	// outputs already written: it is logged, and the warning stays on the
+	// warnings output and in the API.
+	if p.Notifier != nil && len(events) > 0 {
+		if err := p.Notifier.Notify(ctx, events); err != nil {
+			p.Logger.Error("warning notification failed", "warnings", len(events), "err", err)
+		}
 	}
 	p.accepted.Add(int64(stored))
 	return dead, nil
@@ -235,21 +255,23 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 
 // rescore evaluates one account and returns the output records for what
 // changed: a score line when the score moved, a warning line for each
-// warning raised, updated or cleared.
-func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time) ([]emit.Record, error) {
+// warning raised, updated or cleared; and the same changes for notifying.
+func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time) ([]emit.Record, []notify.Event, error) {
 	facts, err := p.Store.AccountFacts(ctx, accountID)
 	if err != nil {
-		return nil, fmt.Errorf("read account %s: %w", accountID, err)
+		return nil, nil, fmt.Errorf("read account %s: %w", accountID, err)
 	}
 	score, warnings := scoring.Evaluate(facts, asOf)
 	var out []emit.Record
 	if p.scores.Update(score) {
 		out = append(out, emit.Record{Stream: emit.Scores, Key: accountID, Value: score})
 	}
-	for _, ch := range p.warnings.Update(accountID, warnings) {
+	changes := p.warnings.Update(accountID, warnings)
+	for _, ch := range changes {
 		out = append(out, emit.Record{Stream: emit.Warnings, Key: accountID, Value: WarningLine{Warning: ch.Warning, Status: ch.Action}})
 	}
-	return out, nil
+	events := notify.FromChanges(changes, func(string) string { return facts.Account.Name })
+	return out, events, nil
 }
 
 // WarningLine is the pinned warning-line contract on the warnings output:

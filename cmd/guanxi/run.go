@@ -16,6 +16,7 @@ import (
 	"github.com/guanxi-dev/guanxi/graph"
 	"github.com/guanxi-dev/guanxi/ingest"
 	"github.com/guanxi-dev/guanxi/models"
+	"github.com/guanxi-dev/guanxi/notify"
 	"github.com/guanxi-dev/guanxi/pipeline"
 )
 
@@ -111,6 +112,8 @@ func runRun(ctx context.Context, args []string) error {
 		topics[s] = fs.String(string(s)+"-topic", emit.DefaultTopic(s), "output topic for "+string(s))
 	}
 	checkpoint := fs.String("checkpoint", "", "with --in: file recording the last line processed, to resume after a crash (default DIR/.checkpoint)")
+	var hooks notify.Configs
+	fs.Var(&hooks, "notify", notify.ConfigsUsage)
 	inFile := fs.String("in", "", "read messages from this JSONL file instead of Kafka")
 	outDir := fs.String("out", "", "with --in: write items.jsonl, scores.jsonl, warnings.jsonl, dlq.jsonl here")
 	if err := fs.Parse(args); err != nil {
@@ -177,6 +180,13 @@ func runRun(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 	p := &pipeline.Pipeline{Source: src, Extractor: ex, Store: store, Emitter: out, AsOf: asOf, BatchSize: c.batch}
+	if len(hooks) > 0 {
+		n, err := notify.NewNotifier(hooks, notify.WithLogger(slog.Default()))
+		if err != nil {
+			return err
+		}
+		p.Notifier = n
+	}
 	slog.Info("pipeline running", "store", c.store)
 	err = p.Run(ctx)
 	st := p.Stats()
