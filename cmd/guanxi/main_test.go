@@ -171,3 +171,36 @@ func TestDemo(t *testing.T) {
 		assert.Contains(t, stdout, a.Name)
 	}
 }
+
+func TestAudit(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "graph")
+	guanxi(t, "run", "--in", "../../testdata/demo/messages.jsonl", "--out", dir, "--store", store, "--as-of", "2026-11-20")
+
+	stdout, _ := guanxi(t, "audit", "--store", store, "--sample", "0.5", "--seed", "7", "--as-of", "2026-11-20", "--format", "json")
+	var report struct {
+		Summary struct {
+			Total   int `json:"total_accounts"`
+			Sampled int `json:"sampled"`
+		} `json:"summary"`
+		Accounts []struct {
+			AccountID string `json:"account_id"`
+			Advice    []any  `json:"advice"`
+		} `json:"accounts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &report))
+	assert.Equal(t, 9, report.Summary.Total)
+	assert.Equal(t, report.Summary.Sampled, len(report.Accounts))
+	assert.InDelta(t, 4.5, float64(report.Summary.Sampled), 0.51)
+
+	// The same seed gives the same sample.
+	again, _ := guanxi(t, "audit", "--store", store, "--sample", "0.5", "--seed", "7", "--as-of", "2026-11-20", "--format", "json")
+	assert.JSONEq(t, stdout, again)
+
+	html := filepath.Join(dir, "audit.html")
+	guanxi(t, "audit", "--store", store, "--sample", "0.5", "--seed", "7", "--as-of", "2026-11-20", "--format", "html", "--out", html)
+	page, err := os.ReadFile(html)
+	require.NoError(t, err)
+	assert.Equal(t, len(report.Accounts), strings.Count(string(page), "<svg"))
+	assert.Contains(t, string(page), `lang="zh-CN"`)
+}
