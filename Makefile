@@ -5,6 +5,9 @@ GO      ?= go
 ORT_LIB := $(CURDIR)/.cache/onnxruntime/libonnxruntime.so.1.24.3
 MODEL   := models/sentence/model.onnx
 BIN     := bin/guanxi
+# Address of the throwaway PostgreSQL cluster scripts/postgres.sh runs for
+# the graph tests.
+PG_DSN  := $(CURDIR)/.cache/postgres/dsn
 
 export ONNXRUNTIME_LIB := $(ORT_LIB)
 export GONOSUMDB := github.com/cayleygraph/cayley
@@ -17,7 +20,8 @@ demo: $(BIN) $(MODEL)
 
 test: onnxruntime
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	scripts/postgres.sh >/dev/null
+	GUANXI_TEST_POSTGRES="$$(cat $(PG_DSN))" $(GO) test -count=1 -timeout 20m ./...
 
 build: $(BIN)
 

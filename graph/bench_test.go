@@ -24,6 +24,7 @@ func BenchmarkPutMessage(b *testing.B) {
 		{"leveldb", Config{Backend: BackendLevelDB}},
 		{"leveldb-nosync", Config{Backend: BackendLevelDB, NoSync: true}},
 		{"memstore", Config{Backend: BackendMemstore}},
+		{"postgres", Config{Backend: BackendPostgres}},
 	}
 	for _, c := range configs {
 		b.Run(c.name, func(b *testing.B) {
@@ -57,7 +58,7 @@ func BenchmarkPutMessage(b *testing.B) {
 // BenchmarkAccountFacts reads one account of 100 messages (400 items) out of
 // a graph of ten such accounts.
 func BenchmarkAccountFacts(b *testing.B) {
-	for _, backend := range []string{BackendBBolt, BackendLevelDB} {
+	for _, backend := range persistentBackends {
 		b.Run(backend, func(b *testing.B) {
 			ctx := context.Background()
 			s := openBench(b, Config{Backend: backend, NoSync: true})
@@ -81,7 +82,11 @@ func BenchmarkAccountFacts(b *testing.B) {
 
 func openBench(b *testing.B, cfg Config) *Store {
 	b.Helper()
-	if cfg.Backend != BackendMemstore {
+	switch cfg.Backend {
+	case BackendMemstore:
+	case BackendPostgres:
+		cfg.Address = postgresAddress(b, b.TempDir())
+	default:
 		cfg.Path = b.TempDir()
 	}
 	s, err := Open(context.Background(), cfg)

@@ -45,5 +45,13 @@
 // duplicates anything. Bad input is rejected with ErrInvalid before anything
 // is written. SetItemStatus changes an item's status in the same way.
 //
+// # Backends
+//
+// bbolt (the default) and leveldb keep the graph in local files for one
+// process; memstore keeps it in memory. On postgres several processes share
+// one graph: writes that touch the same account, person or message are
+// serialised across them with advisory locks, so the graph is what some
+// serial order of their writes would have made.
+//
 // The full schema, with example quads, is in SCHEMA.md next to this file.
 package graph

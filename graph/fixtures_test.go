@@ -13,12 +13,19 @@ import (
 	"github.com/guanxi-dev/guanxi/ingest"
 )
 
-// persistentBackends are the on-disk backends every persistence test runs on.
-var persistentBackends = []string{BackendBBolt, BackendLevelDB}
+// persistentBackends are the backends every persistence test runs on.
+var persistentBackends = []string{BackendBBolt, BackendLevelDB, BackendPostgres}
 
+// openTest opens the store of a backend kept in dir. On postgres, dir stands
+// for a schema of the test's own, so opening the same dir again reopens the
+// same graph.
 func openTest(t testing.TB, backend, dir string) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Config{Backend: backend, Path: dir})
+	cfg := Config{Backend: backend, Path: dir}
+	if backend == BackendPostgres {
+		cfg.Path, cfg.Address = "", postgresAddress(t, dir)
+	}
+	s, err := Open(context.Background(), cfg)
 	require.NoError(t, err)
 	return s
 }

@@ -84,6 +84,14 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 // the account's own edges and never scans other accounts. It returns
 // ErrNotFound for an unknown account.
 func (s *Store) AccountFacts(ctx context.Context, accountID string) (AccountFacts, error) {
+	// Every write of the account's messages and items holds its lock, so
+	// sharing it keeps the several queries below consistent even when
+	// other processes write.
+	unlock, err := s.lockNodes(ctx, false, accountIRI(accountID).String())
+	if err != nil {
+		return AccountFacts{}, fmt.Errorf("graph: facts of account %q: %w", accountID, err)
+	}
+	defer unlock()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.usable(); err != nil {
@@ -248,10 +256,23 @@ func (s *Store) OpenCommitments(ctx context.Context, accountID string, party str
 	if party != "" && party != "customer" && party != "vendor" {
 		return nil, fmt.Errorf("%w: party %q is not customer, vendor or empty", ErrInvalid, party)
 	}
+	unlock, err := s.lockNodes(ctx, false, accountIRI(accountID).String())
+	if err != nil {
+		return nil, fmt.Errorf("graph: open commitments of account %q: %w", accountID, err)
+	}
+	defer unlock()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.usable(); err != nil {
 		return nil, err
+	}
+	if s.pg != nil {
+		out, err := s.openCommitmentsByNodes(ctx, accountID, party)
+		if err != nil {
+			return nil, fmt.Errorf("graph: open commitments of account %q: %w", accountID, err)
+		}
+		sortCommitments(out)
+		return out, nil
 	}
 	p := path.StartPath(s.qs, accountIRI(accountID)).
 		In(predAccount).
@@ -279,7 +300,7 @@ func (s *Store) OpenCommitments(ctx context.Context, accountID string, party str
 
 	byItem := make(map[string]*Commitment)
 	promised := make(map[string]map[string]bool)
-	err := s.eachRow(ctx, p, func(row map[string]quad.Value) error {
+	err = s.eachRow(ctx, p, func(row map[string]quad.Value) error {
 		id, ok := idOf(row["item"], prefixItem)
 		if !ok {
 			return fmt.Errorf("node %v is typed commitment but is not an item IRI", row["item"])
@@ -309,11 +330,16 @@ func (s *Store) OpenCommitments(ctx context.Context, accountID string, party str
 		c.PromisedTo = sortedKeys(promised[id])
 		out = append(out, *c)
 	}
+	sortCommitments(out)
+	return out, nil
+}
+
+// sortCommitments orders commitments by message time, then position.
+func sortCommitments(out []Commitment) {
 	slices.SortFunc(out, func(a, b Commitment) int {
 		return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), cmp.Compare(a.MessageID, b.MessageID),
 			cmp.Compare(a.Field, b.Field), cmp.Compare(a.Start, b.Start), cmp.Compare(a.ID, b.ID))
 	})
-	return out, nil
 }
 
 func commitmentOf(id, accountID string, row map[string]quad.Value) (*Commitment, error) {
@@ -370,6 +396,14 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			return Stats{}, fmt.Errorf("graph: count %s nodes: %w", t, err)
 		}
 		st.Nodes[t] = n
+	}
+	if s.pg != nil {
+		n, err := s.countQuads(ctx)
+		if err != nil {
+			return Stats{}, fmt.Errorf("graph: %w", err)
+		}
+		st.Quads = n
+		return st, nil
 	}
 	cs, err := s.qs.Stats(ctx, false)
 	switch {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,9 @@ const (
 	BackendLevelDB = "leveldb"
 	// BackendMemstore keeps the graph in memory only; it is lost on Close.
 	BackendMemstore = "memstore"
+	// BackendPostgres keeps the graph in the PostgreSQL database at
+	// Config.Address. Several processes may share it; see SCHEMA.md.
+	BackendPostgres = "postgres"
 )
 
 // DefaultBackend is used when Config.Backend is empty.
@@ -55,13 +59,22 @@ var (
 
 // Config selects and locates the database.
 type Config struct {
-	// Backend is BackendBBolt (default), BackendLevelDB or BackendMemstore.
+	// Backend is BackendBBolt (default), BackendLevelDB, BackendMemstore
+	// or BackendPostgres.
 	Backend string
 	// Path is the database directory, created when missing. Required for
-	// bbolt and leveldb; must be empty for memstore.
+	// bbolt and leveldb; must be empty for memstore and postgres.
 	Path string
+	// Address is the connection string of the PostgreSQL database, as a
+	// URL ("postgres://user:pass@host:5432/db?sslmode=disable") or as
+	// key=value pairs. A search_path parameter selects the schema the
+	// graph's tables live in. Required for postgres; must be empty for the
+	// other backends.
+	Address string
 	// NoSync skips the fsync after each commit. Writes get much faster; a
 	// power failure may then lose the last commits, but never part of one.
+	// For bbolt and leveldb; on postgres the server's synchronous_commit
+	// setting decides.
 	NoSync bool
 	// LockTimeout bounds the wait for a bbolt file locked by another
 	// process. Zero means two seconds.
@@ -71,7 +84,10 @@ type Config struct {
 }
 
 // Store is the relationship graph. It is safe for concurrent use: writes are
-// serialised, and reads see either all or none of a message.
+// serialised, and reads see either all or none of a message. On postgres
+// several Stores, in one process or many, may share one database; writes
+// that touch the same account, person or message are then serialised
+// across all of them.
 type Store struct {
 	cfg Config
 	log *slog.Logger
@@ -84,6 +100,10 @@ type Store struct {
 	closed bool
 	// broken is set when a failed write could not be recovered from.
 	broken error
+	// pg is a connection pool of its own to the postgres database, for the
+	// advisory locks that serialise writers across processes and for exact
+	// counts; nil for the other backends.
+	pg *sql.DB
 }
 
 // Open opens the graph database described by cfg, creating and initialising
@@ -102,6 +122,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		cfg.Logger = slog.Default()
 	}
 	switch cfg.Backend {
+	case BackendBBolt, BackendLevelDB, BackendMemstore:
+		if cfg.Address != "" {
+			return nil, fmt.Errorf("graph: backend %s takes no address, but one was given (the address is for %s)", cfg.Backend, BackendPostgres)
+		}
+	}
+	switch cfg.Backend {
 	case BackendBBolt, BackendLevelDB:
 		if cfg.Path == "" {
 			return nil, fmt.Errorf("graph: backend %s needs a database path", cfg.Backend)
@@ -110,21 +136,47 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if cfg.Path != "" {
 			return nil, fmt.Errorf("graph: backend memstore keeps no files, but path %q was given", cfg.Path)
 		}
+	case BackendPostgres:
+		if cfg.Address == "" {
+			return nil, fmt.Errorf("graph: backend postgres needs a database address (postgres://user@host:port/db)")
+		}
+		if cfg.Path != "" {
+			return nil, fmt.Errorf("graph: backend postgres keeps no files, but path %q was given", cfg.Path)
+		}
 	default:
-		return nil, fmt.Errorf("graph: unknown backend %q (want %s, %s or %s)",
-			cfg.Backend, BackendBBolt, BackendLevelDB, BackendMemstore)
+		return nil, fmt.Errorf("graph: unknown backend %q (want %s, %s, %s or %s)",
+			cfg.Backend, BackendBBolt, BackendLevelDB, BackendMemstore, BackendPostgres)
+	}
+	s := &Store{cfg: cfg, log: cfg.Logger.With("component", "graph", "backend", cfg.Backend)}
+	if cfg.Backend == BackendPostgres {
+		pg, err := openPostgres(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		s.pg = pg
 	}
 	qs, err := openQuadStore(cfg)
 	if err != nil {
+		if s.pg != nil {
+			s.pg.Close()
+		}
 		return nil, err
 	}
-	return &Store{cfg: cfg, log: cfg.Logger.With("component", "graph", "backend", cfg.Backend), qs: qs}, nil
+	s.qs = qs
+	return s, nil
 }
 
 // openQuadStore opens the backend itself rather than through Cayley's
 // registry, to set the lock timeout and the sync mode that the registry
 // leaves at unsafe defaults.
 func openQuadStore(cfg Config) (cgraph.QuadStore, error) {
+	if cfg.Backend == BackendPostgres {
+		qs, err := cgraph.NewQuadStore(BackendPostgres, cfg.Address, nil)
+		if err != nil {
+			return nil, fmt.Errorf("graph: open postgres database %s: %w", redactAddress(cfg.Address), err)
+		}
+		return qs, nil
+	}
 	if cfg.Backend == BackendMemstore {
 		qs, err := cgraph.NewQuadStore(BackendMemstore, "", nil)
 		if err != nil {
@@ -193,10 +245,14 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.qs == nil {
-		return nil
+	var errs []error
+	if s.qs != nil {
+		errs = append(errs, s.qs.Close())
 	}
-	if err := s.qs.Close(); err != nil {
+	if s.pg != nil {
+		errs = append(errs, s.pg.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("graph: close: %w", err)
 	}
 	return nil
@@ -217,8 +273,11 @@ func (s *Store) usable() error {
 // its node-id cache and index write buffer before it commits, so after a
 // rolled-back transaction those may point at data that was never written;
 // reopening drops them. Callers hold mu for writing.
+//
+// The SQL backend needs none of this: its caches map hashes to values, which
+// a rollback cannot make wrong.
 func (s *Store) recover(cause error) {
-	if s.cfg.Backend == BackendMemstore {
+	if s.cfg.Backend == BackendMemstore || s.cfg.Backend == BackendPostgres {
 		return
 	}
 	s.log.Warn("reopening graph database after failed write", "error", cause)

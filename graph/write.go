@@ -17,6 +17,10 @@ import (
 	"github.com/guanxi-dev/guanxi/ingest"
 )
 
+// testHookAfterPlan, when set, runs between reading the graph and writing a
+// message, to widen the window in which concurrent writers could collide.
+var testHookAfterPlan func()
+
 // ignoreOpts makes adds and removes idempotent: the graph is a set of quads.
 var ignoreOpts = cgraph.IgnoreOpts{IgnoreDup: true, IgnoreMissing: true}
 
@@ -37,6 +41,14 @@ func (s *Store) PutMessage(ctx context.Context, msg ingest.Message, items []extr
 	if err != nil {
 		return fmt.Errorf("%w: message %q: %w", ErrInvalid, msg.ID, err)
 	}
+	// Another instance writing the same account, person or message between
+	// plan and apply would make this write undo its changes, or leave two
+	// values of a single-valued attribute.
+	unlock, err := s.lockNodes(ctx, true, w.lockedNodes()...)
+	if err != nil {
+		return fmt.Errorf("graph: put message %q: %w", msg.ID, err)
+	}
+	defer unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.usable(); err != nil {
@@ -45,6 +57,9 @@ func (s *Store) PutMessage(ctx context.Context, msg ingest.Message, items []extr
 	var d diff
 	if err := w.plan(ctx, s, &d); err != nil {
 		return fmt.Errorf("graph: put message %q: %w", msg.ID, err)
+	}
+	if testHookAfterPlan != nil {
+		testHookAfterPlan()
 	}
 	if err := s.apply(ctx, &d); err != nil {
 		return fmt.Errorf("graph: put message %q: %w", msg.ID, err)
@@ -62,12 +77,22 @@ func (s *Store) SetItemStatus(ctx context.Context, itemID, status string) error 
 	if err := checkStatus(status); err != nil {
 		return fmt.Errorf("%w: item %q: %w", ErrInvalid, itemID, err)
 	}
+	subject := itemIRI(itemID)
+	if s.pg != nil {
+		// A re-put of the item's message keeps the status it reads, so the
+		// two must not interleave: lock the message, which is what its puts
+		// lock. An item never moves to another message.
+		unlock, err := s.lockItemMessage(ctx, subject)
+		if err != nil {
+			return fmt.Errorf("graph: set status of item %q: %w", itemID, err)
+		}
+		defer unlock()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.usable(); err != nil {
 		return err
 	}
-	subject := itemIRI(itemID)
 	cur, err := s.describe(ctx, subject)
 	if err != nil {
 		return fmt.Errorf("graph: set status of item %q: %w", itemID, err)
@@ -81,6 +106,26 @@ func (s *Store) SetItemStatus(ctx context.Context, itemID, status string) error 
 		return fmt.Errorf("graph: set status of item %q: %w", itemID, err)
 	}
 	return nil
+}
+
+// lockItemMessage takes the lock of the message an item belongs to; an
+// unknown item locks nothing and is reported as not found later.
+func (s *Store) lockItemMessage(ctx context.Context, item quad.Value) (func(), error) {
+	s.mu.RLock()
+	err := s.usable()
+	var cur []quad.Quad
+	if err == nil {
+		cur, err = s.describe(ctx, item)
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		return nil, err
+	}
+	var nodes []string
+	for _, q := range withPredicate(cur, predMessage) {
+		nodes = append(nodes, q.Object.String())
+	}
+	return s.lockNodes(ctx, true, nodes...)
 }
 
 func checkStatus(status string) error {
@@ -207,6 +252,19 @@ func checkItem(msg ingest.Message, participants map[string]bool, it extract.Item
 		return fmt.Errorf("model %q is not name@version", it.Model)
 	}
 	return nil
+}
+
+// lockedNodes are the nodes whose facts the write reads and then changes:
+// the account, the message (which stands for its items) and the people.
+func (w *messageWrite) lockedNodes() []string {
+	nodes := []string{accountIRI(w.msg.Account.ID).String(), messageIRI(w.msg.ID).String()}
+	for _, p := range w.msg.Participants {
+		nodes = append(nodes, personIRI(p.ID).String())
+	}
+	if a := w.msg.Activity; a != nil {
+		nodes = append(nodes, personIRI(a.Actor).String())
+	}
+	return nodes
 }
 
 // plan reads the current state of every node the message touches and
@@ -506,7 +564,7 @@ func (s *Store) apply(ctx context.Context, d *diff) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := s.qs.ApplyDeltas(d.deltas(), ignoreOpts); err != nil {
+	if err := s.applyDeltas(ctx, d.deltas()); err != nil {
 		s.recover(err)
 		return fmt.Errorf("commit %d removals and %d additions: %w", len(d.del), len(d.add), err)
 	}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/guanxi-dev/guanxi/audit"
-	"github.com/guanxi-dev/guanxi/graph"
 )
 
 // runAudit samples accounts from the graph store and writes the
@@ -15,10 +13,8 @@ import (
 // and reinforcement advice.
 func runAudit(ctx context.Context, args []string) error {
 	fs := newFlags("audit", "--sample FRACTION --as-of DATE [--seed N] [--format table|json|html] [--out FILE] [flags]")
-	var c common
-	fs.StringVar(&c.store, "store", "guanxi.db", "graph store path")
-	fs.StringVar(&c.backend, "backend", "bbolt", "graph backend: bbolt or leveldb")
-	fs.StringVar(&c.asOf, "as-of", "", "audit as of this time (RFC 3339 or YYYY-MM-DD); default now")
+	var c graphFlags
+	c.registerGraph(fs, "guanxi.db")
 	sample := fs.Float64("sample", 0.1, "fraction of the accounts to audit, in (0, 1]; at least one account is audited")
 	seed := fs.Int64("seed", 1, "seed of the sample: the same seed over the same accounts audits the same accounts")
 	format := fs.String("format", audit.FormatTable, "output format: table, json or html")
@@ -37,28 +33,16 @@ func runAudit(ctx context.Context, args []string) error {
 	if *sample <= 0 || *sample > 1 {
 		return fmt.Errorf("--sample %v: want a fraction in (0, 1]", *sample)
 	}
-	asOf := time.Now()
-	if c.asOf != "" {
-		t, err := parseTime(c.asOf)
-		if err != nil {
-			return fmt.Errorf("--as-of: %w", err)
-		}
-		asOf = t
+	asOf, err := c.asOfFunc()
+	if err != nil {
+		return err
 	}
-	if c.backend != graph.BackendBBolt && c.backend != graph.BackendLevelDB {
-		return fmt.Errorf("--backend %q: want bbolt or leveldb, the stores a pipeline run leaves behind", c.backend)
-	}
-	// Opening a missing path would create an empty store and audit
-	// nothing; say what is wrong instead.
-	if _, err := os.Stat(c.store); err != nil {
-		return fmt.Errorf("--store: %w", err)
-	}
-	store, err := c.openStore(ctx)
+	store, err := c.openStore(ctx, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	r, err := audit.Run(ctx, store, audit.Options{Fraction: *sample, Seed: *seed, AsOf: asOf})
+	r, err := audit.Run(ctx, store, audit.Options{Fraction: *sample, Seed: *seed, AsOf: asOf()})
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeModel()
-	store, err := c.openStore(ctx)
+	store, err := c.openStore(ctx, false)
 	if err != nil {
 		return err
 	}

@@ -20,27 +20,37 @@ import (
 	"github.com/guanxi-dev/guanxi/pipeline"
 )
 
-// common holds the flags every pipeline command shares.
-type common struct {
-	model   string
-	ortLib  string
+// graphFlags are the flags of every command that reads or writes the graph:
+// where it is, and the time scores and warnings are evaluated at.
+type graphFlags struct {
 	store   string
 	backend string
 	asOf    string
-	batch   int
+}
+
+func (c *graphFlags) registerGraph(fs *flag.FlagSet, defaultStore string) {
+	fs.StringVar(&c.store, "store", defaultStore, "graph store: a directory for bbolt and leveldb, a postgres:// address for postgres")
+	fs.StringVar(&c.backend, "backend", "bbolt", "graph backend: bbolt, leveldb, memstore, or postgres (several instances sharing one graph)")
+	fs.StringVar(&c.asOf, "as-of", "", "evaluate scores and warnings as of this time (RFC 3339 or YYYY-MM-DD); default now")
+}
+
+// common holds the flags every pipeline command shares.
+type common struct {
+	graphFlags
+	model  string
+	ortLib string
+	batch  int
 }
 
 func (c *common) register(fs *flag.FlagSet, defaultStore string) {
+	c.registerGraph(fs, defaultStore)
 	fs.StringVar(&c.model, "model", "", "model directory (model.onnx, tokenizer.json, config.json); default: the shipped models/sentence")
 	fs.StringVar(&c.ortLib, "onnxruntime", "", "path to libonnxruntime.so; default: $ONNXRUNTIME_LIB or .cache/onnxruntime (see scripts/fetch-onnxruntime.sh)")
-	fs.StringVar(&c.store, "store", defaultStore, "graph store path")
-	fs.StringVar(&c.backend, "backend", "bbolt", "graph backend: bbolt, leveldb or memstore")
-	fs.StringVar(&c.asOf, "as-of", "", "evaluate scores and warnings as of this time (RFC 3339 or YYYY-MM-DD); default now")
 	fs.IntVar(&c.batch, "batch", 64, "messages classified together")
 }
 
 // asOfFunc parses --as-of: a fixed time, or now.
-func (c *common) asOfFunc() (func() time.Time, error) {
+func (c *graphFlags) asOfFunc() (func() time.Time, error) {
 	if c.asOf == "" {
 		return time.Now, nil
 	}
@@ -96,8 +106,22 @@ func (c *common) openExtractor() (*extract.Extractor, func(), error) {
 	return extract.New(seg, clf), func() { clf.Close() }, nil
 }
 
-func (c *common) openStore(ctx context.Context) (*graph.Store, error) {
-	return graph.Open(ctx, graph.Config{Backend: c.backend, Path: c.store})
+// openStore opens the graph. With mustExist, an embedded store that is not
+// on disk is an error rather than a new empty graph: reading commands would
+// otherwise report on nothing.
+func (c *graphFlags) openStore(ctx context.Context, mustExist bool) (*graph.Store, error) {
+	embedded := c.backend == graph.BackendBBolt || c.backend == graph.BackendLevelDB
+	if _, err := os.Stat(c.store); mustExist && embedded && err != nil {
+		return nil, fmt.Errorf("--store: %w", err)
+	}
+	cfg := graph.Config{Backend: c.backend, Path: c.store}
+	switch c.backend {
+	case graph.BackendPostgres:
+		cfg.Path, cfg.Address = "", c.store
+	case graph.BackendMemstore:
+		cfg.Path = ""
+	}
+	return graph.Open(ctx, cfg)
 }
 
 func runRun(ctx context.Context, args []string) error {
@@ -174,7 +198,7 @@ func runRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeModel()
-	store, err := c.openStore(ctx)
+	store, err := c.openStore(ctx, false)
 	if err != nil {
 		return err
 	}

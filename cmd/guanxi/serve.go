@@ -22,10 +22,8 @@ const shutdownGrace = 10 * time.Second
 
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlags("serve", "--users USERS.json [flags]  |  --hash-token < TOKEN")
-	var c common
-	fs.StringVar(&c.store, "store", "guanxi.db", "graph store path")
-	fs.StringVar(&c.backend, "backend", "bbolt", "graph backend: bbolt, leveldb or memstore")
-	fs.StringVar(&c.asOf, "as-of", "", "evaluate scores and warnings as of this time (RFC 3339 or YYYY-MM-DD) when a request gives no ?as_of=; default now")
+	var c graphFlags
+	c.registerGraph(fs, "guanxi.db")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	usersFile := fs.String("users", "", `users file: [{"token_sha256", "name", "role", "rep_id", "team"}]`)
 	hash := fs.Bool("hash-token", false, "print the SHA-256 of the token read from stdin, for the users file, and exit")
@@ -52,7 +50,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := c.openStore(ctx)
+	store, err := c.openStore(ctx, true)
 	if err != nil {
 		return err
 	}
