@@ -3,11 +3,14 @@ package pipeline_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +65,42 @@ func TestWarningsReachWebhook(t *testing.T) {
 		assert.NotEmpty(t, ev.AccountName)
 		assert.NotEmpty(t, ev.Text)
 	}
+}
+
+// TestRestartAnnouncesNothingTwice replays the demo corpus into the same
+// graph with a fresh pipeline, as after a crash or on another instance:
+// the facts are there already and so is the record of what was emitted,
+// so no score or warning is announced again.
+func TestRestartAnnouncesNothingTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g")
+	run := func() (scores, warnings int) {
+		dir := t.TempDir()
+		src, err := ingest.NewFileSource("../testdata/demo/messages.jsonl", "")
+		require.NoError(t, err)
+		defer src.Close()
+		out, err := emit.NewFileEmitter(dir)
+		require.NoError(t, err)
+		store := openStore(t, path)
+		defer store.Close()
+		p := &pipeline.Pipeline{Source: src, Extractor: extractor(t), Store: store, Emitter: out, AsOf: demoAsOf}
+		require.NoError(t, p.Run(context.Background()))
+		require.NoError(t, out.Close())
+		return countLines(t, filepath.Join(dir, "scores.jsonl")), countLines(t, filepath.Join(dir, "warnings.jsonl"))
+	}
+	scores, warnings := run()
+	require.NotZero(t, scores)
+	require.NotZero(t, warnings)
+	scores, warnings = run()
+	assert.Zero(t, scores)
+	assert.Zero(t, warnings)
+}
+
+func demoAsOf() time.Time { return time.Date(2026, 11, 20, 23, 59, 59, 0, time.FixedZone("CST", 8*3600)) }
+
+func countLines(t *testing.T, path string) int {
+	t.Helper()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return 0
+	}
+	return len(readJSONL(t, path))
 }

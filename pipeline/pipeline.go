@@ -8,6 +8,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,10 +35,24 @@ type Extractor interface {
 	Extract(ctx context.Context, msgs []ingest.Message) ([][]extract.Item, error)
 }
 
-// Store is the part of the graph the pipeline writes and reads.
+// Store is the part of the graph the pipeline writes and reads. Account
+// state keeps what was last emitted for each account, so that neither a
+// restart nor another instance announces it again.
 type Store interface {
 	PutMessage(ctx context.Context, msg ingest.Message, items []extract.Item) error
 	AccountFacts(ctx context.Context, accountID string) (graph.AccountFacts, error)
+	SetAccountState(ctx context.Context, accountID, key string, value []byte) error
+	AccountState(ctx context.Context, accountID, key string) ([]byte, bool, error)
+}
+
+// emittedKey is the account state holding the last emitted score and
+// warnings.
+const emittedKey = "emitted"
+
+// emitted is what was last announced for an account.
+type emitted struct {
+	Score    *scoring.Score    `json:"score,omitempty"`
+	Warnings []scoring.Warning `json:"warnings,omitempty"`
 }
 
 // Emitter writes output records durably before returning.
@@ -209,6 +224,7 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 	}
 	var out, dead []emit.Record
 	var events []notify.Event
+	var states []accountState
 	var touched []string
 	seen := map[string]bool{}
 	stored := 0
@@ -231,15 +247,25 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 	}
 	asOf := p.AsOf()
 	for _, id := range touched {
-		recs, evs, err := p.rescore(ctx, id, asOf)
+		recs, evs, st, err := p.rescore(ctx, id, asOf)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, recs...)
 		events = append(events, evs...)
+		if st != nil {
+			states = append(states, *st)
+		}
 	}
 	if err := p.Emitter.Emit(ctx, out...); err != nil {
 		return nil, fmt.Errorf("emit %d records: %w", len(out), err)
+	}
+	// Recorded after the outputs are written: a crash in between announces
+	// the same change again on replay, rather than never.
+	for _, st := range states {
+		if err := p.Store.SetAccountState(ctx, st.account, emittedKey, st.value); err != nil {
+			return nil, fmt.Errorf("record emitted state of %s: %w", st.account, err)
+		}
 	}
 	// A failed webhook must not hold the stream back or make it replay
 	// outputs already written: it is logged, and the warning stays on the
@@ -253,17 +279,28 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 	return dead, nil
 }
 
-// rescore evaluates one account and returns the output records for what
-// changed: a score line when the score moved, a warning line for each
-// warning raised, updated or cleared; and the same changes for notifying.
-func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time) ([]emit.Record, []notify.Event, error) {
+// accountState is an emitted record waiting to be stored.
+type accountState struct {
+	account string
+	value   []byte
+}
+
+// rescore evaluates one account against what was last emitted for it and
+// returns the output records for what changed: a score line when the score
+// moved, a warning line for each warning raised, updated or cleared; the
+// same changes for notifying; and the new emitted state when it changed.
+func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time) ([]emit.Record, []notify.Event, *accountState, error) {
 	facts, err := p.Store.AccountFacts(ctx, accountID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read account %s: %w", accountID, err)
+		return nil, nil, nil, fmt.Errorf("read account %s: %w", accountID, err)
+	}
+	if err := p.restore(ctx, accountID); err != nil {
+		return nil, nil, nil, err
 	}
 	score, warnings := scoring.Evaluate(facts, asOf)
 	var out []emit.Record
-	if p.scores.Update(score) {
+	scoreMoved := p.scores.Update(score)
+	if scoreMoved {
 		out = append(out, emit.Record{Stream: emit.Scores, Key: accountID, Value: score})
 	}
 	changes := p.warnings.Update(accountID, warnings)
@@ -271,7 +308,38 @@ func (p *Pipeline) rescore(ctx context.Context, accountID string, asOf time.Time
 		out = append(out, emit.Record{Stream: emit.Warnings, Key: accountID, Value: WarningLine{Warning: ch.Warning, Status: ch.Action}})
 	}
 	events := notify.FromChanges(changes, func(string) string { return facts.Account.Name })
-	return out, events, nil
+	if !scoreMoved && len(changes) == 0 {
+		return out, events, nil, nil
+	}
+	last, _ := p.scores.Last(accountID)
+	value, err := json.Marshal(emitted{Score: &last, Warnings: p.warnings.Active(accountID)})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("encode emitted state of %s: %w", accountID, err)
+	}
+	return out, events, &accountState{accountID, value}, nil
+}
+
+// restore loads what was last emitted for the account into the trackers.
+// It is read every time, not once per process: after a consumer-group
+// rebalance another instance may have emitted for the account since.
+func (p *Pipeline) restore(ctx context.Context, accountID string) error {
+	raw, ok, err := p.Store.AccountState(ctx, accountID, emittedKey)
+	if err != nil {
+		return fmt.Errorf("read emitted state of %s: %w", accountID, err)
+	}
+	var st emitted
+	if ok {
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return fmt.Errorf("decode emitted state of %s: %w", accountID, err)
+		}
+	}
+	if st.Score != nil {
+		p.scores.Restore(*st.Score)
+	} else {
+		p.scores.Forget(accountID)
+	}
+	p.warnings.Restore(accountID, st.Warnings)
+	return nil
 }
 
 // WarningLine is the pinned warning-line contract on the warnings output:

@@ -110,6 +110,26 @@ func (t *Tracker) Active(accountID string) []Warning {
 	return out
 }
 
+// Restore sets the warnings last emitted for the account, as recorded by an
+// earlier process or another instance, without producing changes: the next
+// Update compares against them.
+func (t *Tracker) Restore(accountID string, ws []Warning) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last == nil {
+		t.last = map[string]map[Kind]Warning{}
+	}
+	if len(ws) == 0 {
+		delete(t.last, accountID)
+		return
+	}
+	m := make(map[Kind]Warning, len(ws))
+	for _, w := range ws {
+		m[w.Kind] = w
+	}
+	t.last[accountID] = m
+}
+
 // Forget drops what the Tracker remembers of the account.
 func (t *Tracker) Forget(accountID string) {
 	t.mu.Lock()
@@ -183,6 +203,24 @@ func (t *ScoreTracker) Update(s Score) bool {
 	}
 	t.last[s.AccountID] = s
 	return true
+}
+
+// Restore sets the score last emitted for s's account, as recorded by an
+// earlier process or another instance.
+func (t *ScoreTracker) Restore(s Score) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last == nil {
+		t.last = map[string]Score{}
+	}
+	t.last[s.AccountID] = s
+}
+
+// Forget drops the score last emitted for the account.
+func (t *ScoreTracker) Forget(accountID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.last, accountID)
 }
 
 // Last returns the score last emitted for the account.

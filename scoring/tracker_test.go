@@ -160,3 +160,20 @@ func TestScoreTracker(t *testing.T) {
 		assert.Equal(t, 70.1, last.Emotional)
 	})
 }
+
+func TestTrackerRestore(t *testing.T) {
+	w := scoring.Warning{AccountID: "a", Kind: scoring.GoingDark, Severity: scoring.SeverityMedium, Evidence: []scoring.Evidence{{MessageID: "m1"}}}
+	tr := scoring.NewTracker()
+	tr.Restore("a", []scoring.Warning{w})
+	assert.Empty(t, tr.Update("a", []scoring.Warning{w}), "a restored warning is not raised again")
+	assert.Equal(t, []scoring.Warning{w}, tr.Active("a"))
+	tr.Restore("a", nil)
+	assert.Equal(t, []scoring.Change{{Action: scoring.Raised, Warning: w}}, tr.Update("a", []scoring.Warning{w}))
+
+	st := scoring.NewScoreTracker()
+	s := scoring.Score{AccountID: "a", Technical: 60, Commercial: 55, Emotional: 70}
+	st.Restore(s)
+	assert.False(t, st.Update(s))
+	st.Forget("a")
+	assert.True(t, st.Update(s))
+}
