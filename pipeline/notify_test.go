@@ -95,7 +95,9 @@ func TestRestartAnnouncesNothingTwice(t *testing.T) {
 	assert.Zero(t, warnings)
 }
 
-func demoAsOf() time.Time { return time.Date(2026, 11, 20, 23, 59, 59, 0, time.FixedZone("CST", 8*3600)) }
+func demoAsOf() time.Time {
+	return time.Date(2026, 11, 20, 23, 59, 59, 0, time.FixedZone("CST", 8*3600))
+}
 
 func countLines(t *testing.T, path string) int {
 	t.Helper()
