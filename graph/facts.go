@@ -53,6 +53,10 @@ type ItemFact struct {
 	// PromisedTo lists the participant ids a commitment was made to: the
 	// other side's participants of its message. Empty for other item types.
 	PromisedTo []string
+	// Transitions are what later messages did to the item (kept, withdrawn,
+	// answered, resolved), oldest first; StatusAt derives the status as of a
+	// time from them.
+	Transitions []Transition
 }
 
 // Commitment is an open commitment together with the message it was made in.

@@ -123,6 +123,7 @@ func (s *Store) accountFacts(ctx context.Context, accountID string) (AccountFact
 	people := make(map[string]bool)
 	var messages []node
 	var items []node
+	var transitions []Transition
 	described, err := s.describeMany(ctx, linked)
 	if err != nil {
 		return AccountFacts{}, err
@@ -138,6 +139,10 @@ func (s *Store) accountFacts(ctx context.Context, accountID string) (AccountFact
 			people[id] = true
 		case slices.Contains(itemTypes, extract.Type(t)):
 			items = append(items, n)
+		case t == typeTransition:
+			if tr, ok := n.transitionOf(); ok {
+				transitions = append(transitions, tr)
+			}
 		}
 	}
 
@@ -185,6 +190,7 @@ func (s *Store) accountFacts(ctx context.Context, accountID string) (AccountFact
 		return cmp.Or(a.OccurredAt.Compare(b.OccurredAt), cmp.Compare(a.MessageID, b.MessageID),
 			cmp.Compare(a.Field, b.Field), cmp.Compare(a.Start, b.Start), cmp.Compare(a.ID, b.ID))
 	})
+	attachTransitions(f.Items, transitions)
 
 	f.People, err = s.people(ctx, people)
 	if err != nil {

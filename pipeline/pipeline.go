@@ -1,5 +1,6 @@
 // Package pipeline runs guanxi's stages over a stream of messages: validate,
-// extract, store in the graph, rescore the touched accounts and emit items,
+// extract, store in the graph, close the earlier commitments and objections
+// the message fulfils or answers, rescore the touched accounts and emit items,
 // score changes and warnings. A message's source offset is committed only
 // after its facts are in the graph and its outputs are written, so a crash
 // loses nothing; the graph ignores facts it already holds, so a replay after
@@ -20,6 +21,7 @@ import (
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/graph"
 	"github.com/guanxi-dev/guanxi/ingest"
+	"github.com/guanxi-dev/guanxi/lifecycle"
 	"github.com/guanxi-dev/guanxi/notify"
 	"github.com/guanxi-dev/guanxi/scoring"
 )
@@ -41,6 +43,7 @@ type Extractor interface {
 type Store interface {
 	PutMessage(ctx context.Context, msg ingest.Message, items []extract.Item) error
 	AccountFacts(ctx context.Context, accountID string) (graph.AccountFacts, error)
+	RecordTransition(ctx context.Context, tr graph.Transition) error
 	SetAccountState(ctx context.Context, accountID, key string, value []byte) error
 	AccountState(ctx context.Context, accountID, key string) ([]byte, bool, error)
 }
@@ -236,6 +239,9 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 			}
 			return nil, fmt.Errorf("store message %s: %w", msg.ID, err)
 		}
+		if err := p.closeEarlier(ctx, msg, items[i]); err != nil {
+			return nil, err
+		}
 		stored++
 		for _, it := range items[i] {
 			out = append(out, emit.Record{Stream: emit.Items, Key: it.AccountID, Value: it})
@@ -277,6 +283,24 @@ func (p *Pipeline) handle(ctx context.Context, msgs []ingest.Message, recs []ing
 	}
 	p.accepted.Add(int64(stored))
 	return dead, nil
+}
+
+// closeEarlier records what a new message does to the account's earlier
+// commitments and objections: a promise kept or withdrawn, an objection
+// answered or resolved, each linked to the message that shows it.
+// Transitions have deterministic identities, so a replay records nothing
+// twice.
+func (p *Pipeline) closeEarlier(ctx context.Context, msg ingest.Message, items []extract.Item) error {
+	facts, err := p.Store.AccountFacts(ctx, msg.Account.ID)
+	if err != nil {
+		return fmt.Errorf("read account %s: %w", msg.Account.ID, err)
+	}
+	for _, tr := range lifecycle.Detect(facts, msg, items) {
+		if err := p.Store.RecordTransition(ctx, tr); err != nil {
+			return fmt.Errorf("record %s of item %s by message %s: %w", tr.Kind, tr.ItemID, msg.ID, err)
+		}
+	}
+	return nil
 }
 
 // accountState is an emitted record waiting to be stored.

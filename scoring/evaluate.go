@@ -273,6 +273,9 @@ func (v *view) chainHits(c *chain, add func(hit)) {
 		msgs[m.MessageID] = true
 	}
 	first := c.members[0]
+	if c.withdrawn {
+		return
+	}
 	if c.fulfilled {
 		sig := SigCustomerCommitmentKept
 		if c.party == sideVendor {

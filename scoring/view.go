@@ -380,6 +380,9 @@ type chain struct {
 
 	fulfilled bool
 	sign      sign
+	// withdrawn is set when a recorded transition or a manual status says
+	// the promise was called off: it is then neither kept nor overdue.
+	withdrawn bool
 
 	// probe caches the earliest sign of keeping the promise as the chain
 	// now stands; adding a member invalidates it.
@@ -438,7 +441,7 @@ func (v *view) missed(c *chain) []due {
 // sight, and either way the project is moving). days counts from the first
 // missed due.
 func (v *view) overdue(c *chain) (missed []due, days int, ok bool) {
-	if c.fulfilled {
+	if c.fulfilled || c.withdrawn {
 		return nil, 0, false
 	}
 	missed = v.missed(c)
@@ -530,6 +533,46 @@ func (v *view) buildChains() {
 	}
 	for _, c := range v.chains {
 		c.sign, c.fulfilled = v.findSign(c, v.asOf)
+		v.applyRecorded(c)
+	}
+}
+
+// applyRecorded lets what the graph records about a chain's promises win
+// over the guesses of findSign: a kept or withdrawn transition at or before
+// asOf (the earliest of any member), or a status an administrator set by
+// hand (kept, withdrawn, or broken, which overrides any sign).
+func (v *view) applyRecorded(c *chain) {
+	var (
+		best  graph.Transition
+		found bool
+	)
+	for _, m := range c.members {
+		switch m.Status {
+		case graph.StatusKept:
+			if !found || m.OccurredAt.Before(best.At) {
+				best, found = graph.Transition{Kind: graph.StatusKept, MessageID: m.MessageID, At: m.OccurredAt, Evidence: m.Text}, true
+			}
+			continue
+		case graph.StatusWithdrawn:
+			c.withdrawn, c.fulfilled = true, false
+			return
+		case graph.StatusBroken:
+			c.fulfilled = false
+			return
+		}
+		if tr, ok := graph.ClosedBy(m.ItemFact, v.asOf); ok && (!found || tr.At.Before(best.At)) {
+			best, found = tr, true
+		}
+	}
+	if !found {
+		return
+	}
+	switch best.Kind {
+	case graph.TransitionKept:
+		c.fulfilled = true
+		c.sign = sign{at: best.At, msgID: best.MessageID, quote: best.Evidence}
+	case graph.TransitionWithdrawn:
+		c.withdrawn, c.fulfilled = true, false
 	}
 }
 
@@ -748,6 +791,10 @@ func (v *view) findObjections() {
 		}
 		o := &objection{item: it, competitor: comp}
 		_, o.answered = v.positiveAfter(it.Speaker, it.OccurredAt)
+		// A recorded answer or resolution (graph.StatusAt) counts as well.
+		if st := graph.StatusAt(it.ItemFact, v.asOf); st == graph.StatusAnswered || st == graph.StatusResolved {
+			o.answered = true
+		}
 		v.objs = append(v.objs, o)
 	}
 }
