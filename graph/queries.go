@@ -71,15 +71,16 @@ type ItemEvidence struct {
 	DaysOpen int `json:"days_open"`
 }
 
-// OpenCommitmentsAsOf lists the account's open commitments of both sides made
-// at or before asOf, oldest first, each with its evidence and whether it is
-// overdue as of asOf.
+// OpenCommitmentsAsOf lists the account's commitments of both sides made at
+// or before asOf and neither kept nor withdrawn by then, oldest first, each
+// with its evidence and whether it is overdue (status broken) as of asOf.
 func OpenCommitmentsAsOf(f AccountFacts, asOf time.Time) []ItemEvidence {
 	return openItems(f, extract.Commitment, asOf)
 }
 
 // UnresolvedObjections lists the account's objections raised at or before
-// asOf whose status is still open, oldest first, with their evidence.
+// asOf and not resolved by then (answered ones stay until the customer
+// accepts), oldest first, with their evidence and status.
 func UnresolvedObjections(f AccountFacts, asOf time.Time) []ItemEvidence {
 	return openItems(f, extract.Objection, asOf)
 }
@@ -95,12 +96,22 @@ func openItems(f AccountFacts, t extract.Type, asOf time.Time) []ItemEvidence {
 	names := namesByID(f)
 	var out []ItemEvidence
 	for _, it := range f.Items {
-		if it.Type != t || it.Status != StatusOpen || it.OccurredAt.After(asOf) {
+		if it.Type != t || it.OccurredAt.After(asOf) || closed(StatusAt(it, asOf)) {
 			continue
 		}
 		out = append(out, evidenceOf(it, msgs[it.MessageID], names, asOf))
 	}
 	return out
+}
+
+// closed reports whether an item in this status needs nothing more: a
+// broken promise is still owed, an answered objection not yet settled.
+func closed(status string) bool {
+	switch status {
+	case StatusKept, StatusWithdrawn, StatusResolved:
+		return true
+	}
+	return false
 }
 
 func evidenceOf(it ItemFact, msg Interaction, names map[string]string, asOf time.Time) ItemEvidence {
@@ -111,7 +122,7 @@ func evidenceOf(it ItemFact, msg Interaction, names map[string]string, asOf time
 		Party:       it.Party,
 		Speaker:     it.Speaker,
 		SpeakerName: names[it.Speaker],
-		Status:      it.Status,
+		Status:      StatusAt(it, asOf),
 		MessageID:   it.MessageID,
 		Channel:     msg.Channel,
 		Subject:     msg.Subject,
@@ -516,8 +527,8 @@ func Timeline(f AccountFacts, asOf time.Time) []Event {
 		if it.Due != "" {
 			s += "（截止 " + it.Due + "）"
 		}
-		if it.Status != StatusOpen && it.Status != "" {
-			s += " [" + it.Status + "]"
+		if st := StatusAt(it, asOf); st != StatusOpen && st != "" {
+			s += " [" + st + "]"
 		}
 		out = append(out, Event{
 			At: it.OccurredAt, Kind: EventItem, MessageID: it.MessageID,

@@ -102,7 +102,12 @@ func TestOpenCommitmentsAsOf(t *testing.T) {
 					assert.Equal(t, d, e.DaysOpen, e.ItemID)
 				}
 				assert.Equal(t, extract.Commitment, e.Type)
-				assert.Equal(t, StatusOpen, e.Status)
+				// An overdue promise nobody kept is broken as of then.
+				if e.Overdue {
+					assert.Equal(t, StatusBroken, e.Status)
+				} else {
+					assert.Equal(t, StatusOpen, e.Status)
+				}
 			}
 		})
 	}
@@ -111,7 +116,7 @@ func TestOpenCommitmentsAsOf(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, ItemEvidence{
 		ItemID: "i2", Type: extract.Commitment, Subtype: "deliver", Party: "vendor",
-		Speaker: "v2", SpeakerName: "赵敏", Status: StatusOpen, MessageID: "m2",
+		Speaker: "v2", SpeakerName: "赵敏", Status: StatusBroken, MessageID: "m2",
 		Channel: "meeting", Subject: "技术交流会", OccurredAt: queryAt("2024-05-08T14:00:00+08:00"),
 		Quote: "我们下周五前提供接口文档", Field: "body", Start: 3, End: 15, Confidence: 0.8,
 		Due: "2024-05-17", Overdue: true, DaysOverdue: 3, PromisedTo: []string{"c1", "c3"}, DaysOpen: 12,
@@ -126,8 +131,8 @@ func TestUnresolvedObjections(t *testing.T) {
 	}{
 		{queryAt("2024-05-06T09:00:00+08:00"), nil},
 		{queryAt("2024-05-06T09:30:00+08:00"), []string{"i1"}},
-		{queryAt("2024-06-30T00:00:00+08:00"), []string{"i1", "i5"}},
-		{queryAt("2024-07-02T00:00:00+08:00"), []string{"i1", "i5", "i8"}},
+		{queryAt("2024-06-30T00:00:00+08:00"), []string{"i1", "i5", "i6"}},
+		{queryAt("2024-07-02T00:00:00+08:00"), []string{"i1", "i5", "i6", "i8"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.asOf.String(), func(t *testing.T) {
@@ -285,10 +290,10 @@ func TestTimeline(t *testing.T) {
 		{EventInteraction, "m1", "", "邮件「报价跟进」：李雷 → 张伟"},
 		{EventItem, "m1", "i1", "客户异议（张伟）：价格比预算高了三成"},
 		{EventInteraction, "m2", "", "会议「技术交流会」：王芳、刘洋、李雷、赵敏"},
-		{EventItem, "m2", "i2", "我方承诺（赵敏）：我们下周五前提供接口文档（截止 2024-05-17）"},
+		{EventItem, "m2", "i2", "我方承诺（赵敏）：我们下周五前提供接口文档（截止 2024-05-17） [broken]"},
 		{EventItem, "m2", "i3", "我方承诺（李雷）：报价单明天发（截止 2024-05-09） [kept]"},
 		{EventInteraction, "m3", "", "聊天：王芳、赵敏"},
-		{EventItem, "m3", "i4", "客户承诺（王芳）：我这周内安排测试环境（截止 2024-05-12）"},
+		{EventItem, "m3", "i4", "客户承诺（王芳）：我这周内安排测试环境（截止 2024-05-12） [broken]"},
 		{EventItem, "m3", "i5", "客户异议（王芳）：接口并发撑不住"},
 		{EventItem, "m3", "i6", "客户异议（王芳）：担心数据安全 [answered]"},
 		{EventItem, "m3", "i7", "客户痛点（王芳）：每天手工对账两小时"},
