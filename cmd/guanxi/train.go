@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"strconv"
 
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/gold"
@@ -14,9 +12,39 @@ import (
 	"github.com/guanxi-dev/guanxi/models/train"
 )
 
-// sentenceMaxLength is the token budget of a classifier input: words and
-// character bigrams of a long clause fit.
-const sentenceMaxLength = 160
+// Settings of the shipped sentence model, chosen by micro F1 on the eval
+// and shifted splits (averaged over seeds); see sentenceOptions.
+const (
+	// sentenceMaxLength is the token budget of a classifier input: the
+	// words and character bigrams of a long clause fit.
+	sentenceMaxLength = 160
+	sentenceEpochs    = 8
+	sentenceEnsemble  = 5
+	sentenceDropout   = 0.3
+	sentenceMinCount  = 3
+)
+
+// sentenceOptions completes opts for the sentence model. The classifier
+// reads extract.Inputs (words, character bigrams and feature tokens marked
+// with extract.FeatureMark) and predicts "type:subtype" labels, weighted by
+// type. Every example is trained on for a fixed number of epochs, nothing
+// held out: the corpus is small, and stopping on a held-out tenth stopped
+// at epoch two or three, well before what transfers best. Five merged seeds
+// and token dropout make the model lean on no single word, which is what
+// carries over to text in another style.
+func sentenceOptions(opts train.Options) train.Options {
+	opts.FeaturePrefix = extract.FeatureMark
+	opts.GroupSeparator = ":"
+	opts.MaxLength = sentenceMaxLength
+	opts.Ensemble = sentenceEnsemble
+	opts.TokenDropout = sentenceDropout
+	opts.MinCount = sentenceMinCount
+	opts.ValidFraction = -1
+	if opts.Epochs == 0 {
+		opts.Epochs = sentenceEpochs
+	}
+	return opts
+}
 
 func runTrain(ctx context.Context, args []string) error {
 	fs := newFlags("train", "[--corpus DIR] [--out DIR] [--seed N]")
@@ -24,7 +52,7 @@ func runTrain(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "directory to write model.onnx, tokenizer.json and config.json; default: the shipped models/sentence")
 	var opts train.Options
 	fs.Uint64Var(&opts.Seed, "seed", 1, "random seed: the same data and seed give the same model, byte for byte")
-	fs.IntVar(&opts.Epochs, "epochs", 0, "most training epochs (0: the default, 40; training stops early when held-out loss stops improving)")
+	fs.IntVar(&opts.Epochs, "epochs", 0, fmt.Sprintf("training epochs (0: the default, %d)", sentenceEpochs))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,11 +60,7 @@ func runTrain(ctx context.Context, args []string) error {
 		*out = models.SentenceModelDir
 	}
 	opts.Logger = slog.Default()
-	opts.FeaturePrefix = extract.FeatureMark
-	expEnv(&opts)
-	if opts.MaxLength == 0 {
-		opts.MaxLength = sentenceMaxLength
-	}
+	opts = sentenceOptions(opts)
 	msgs, items, err := gold.LoadDir(*corpus)
 	if err != nil {
 		return err
@@ -61,17 +85,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := m.Save(*out); err != nil {
 		return err
 	}
-	slog.Info("model written", "dir", *out, "held-out accuracy", m.Training().ValidAccuracy)
+	tr := m.Training()
+	slog.Info("model written", "dir", *out, "labels", len(m.Labels()), "epochs", tr.Epochs, "ensemble", tr.Ensemble)
 	return nil
-}
-
-func expEnv(o *train.Options) {
-	f := func(k string) float64 { v, _ := strconv.ParseFloat(os.Getenv(k), 64); return v }
-	if v := f("GX_LR"); v > 0 { o.LearningRate = v }
-	if v := f("GX_DIM"); v > 0 { o.Dim = int(v) }
-	if v := f("GX_HID"); v > 0 { o.Hidden = int(v) }
-	if v := f("GX_MC"); v > 0 { o.MinCount = int(v) }
-	if v := f("GX_BS"); v > 0 { o.BatchSize = int(v) }
-	if v := f("GX_PAT"); v > 0 { o.Patience = int(v) }
-	if v := f("GX_VF"); v != 0 { o.ValidFraction = v }
 }

@@ -94,6 +94,9 @@ type Training struct {
 	ClassWeights  map[string]float64 `json:"class_weights"`
 	ValidLoss     float64            `json:"valid_loss,omitempty"`
 	ValidAccuracy float64            `json:"valid_accuracy,omitempty"`
+	// Ensemble is the number of networks merged into the model; 0 and 1
+	// both mean a single one.
+	Ensemble int `json:"ensemble,omitempty"`
 }
 
 // Version returns the version of a model: the first VersionLen hex digits

@@ -281,3 +281,41 @@ func softmax(x []float32) {
 		x[i] = float32(math.Exp(float64(v-m)) / sum)
 	}
 }
+
+// mergeNetworks returns one network that computes the mean of the logits of
+// nets, which must share vocabulary and label count. Pooling is linear and
+// works per embedding column, so side-by-side embeddings pool to the
+// members' pooled vectors side by side; a block-diagonal first layer keeps
+// each member's hidden units fed by its own columns only.
+func mergeNetworks(nets []*network) *network {
+	k := len(nets)
+	dim, hidden, labels := nets[0].dims()
+	vocab := nets[0].emb.rows
+	m := &network{
+		emb: newParam(vocab, k*dim, true),
+		w1:  newParam(k*dim, k*hidden, false),
+		b1:  newParam(1, k*hidden, false),
+		w2:  newParam(k*hidden, labels, false),
+		b2:  newParam(1, labels, false),
+	}
+	scale := 1 / float32(k)
+	for i, n := range nets {
+		for v := range vocab {
+			copy(m.emb.w[v*k*dim+i*dim:], n.emb.row(int64(v)))
+		}
+		for d := range dim {
+			copy(m.w1.w[(i*dim+d)*k*hidden+i*hidden:], n.w1.row(int64(d)))
+		}
+		copy(m.b1.w[i*hidden:], n.b1.w)
+		for j := range hidden {
+			dst := m.w2.row(int64(i*hidden + j))
+			for l, w := range n.w2.row(int64(j)) {
+				dst[l] = float32(w * scale)
+			}
+		}
+		for l, b := range n.b2.w {
+			m.b2.w[l] += float32(b * scale)
+		}
+	}
+	return m
+}

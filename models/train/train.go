@@ -5,8 +5,10 @@
 // The model is a fastText-style classifier: WordPiece token embeddings,
 // masked mean pooling, one ReLU hidden layer and a softmax over the labels
 // found in the examples. Training is plain Go: Adam over shuffled
-// mini-batches, class weights against imbalance and early stopping on a
-// held-out part of the examples. It is single-threaded and draws all
+// mini-batches, class weights against imbalance, optional token dropout and
+// early stopping on a held-out part of the examples. Several networks
+// trained from different seeds can be merged into one of the same shape
+// that averages their logits, so the exported graph stays the same. It is single-threaded and draws all
 // randomness from one seeded source, so on a given platform the same
 // examples, options and seed always give byte-identical files.
 package train
@@ -59,6 +61,17 @@ type Options struct {
 	// Dim is the embedding size (default 64) and Hidden the hidden layer
 	// size (default 64).
 	Dim, Hidden int
+	// TokenDropout is the chance that a token is left out of an example
+	// each time it is trained on (default 0): the model then cannot lean on
+	// any one word, and copes better with text phrased otherwise.
+	TokenDropout float64
+	// Ensemble is the number of networks trained from different seeds
+	// (default 1). They are merged into one network of the same shape that
+	// averages their logits: embeddings side by side, a block-diagonal
+	// hidden layer and the output layer stacked and scaled by 1/Ensemble.
+	// Averaging evens out what each run picked up by chance, which matters
+	// on text unlike the training data.
+	Ensemble int
 	// BatchSize is the number of examples per Adam step (default 32).
 	BatchSize int
 	// LearningRate is Adam's step size (default 0.005).
@@ -76,6 +89,11 @@ type Options struct {
 	// FeaturePrefix marks tokens that are features rather than words, see
 	// wordpiece.VocabOptions (default: none).
 	FeaturePrefix string
+	// GroupSeparator, when set, makes labels that agree up to it one class
+	// for class weighting: with ":", "objection:price" and "objection:risk"
+	// share the weight of all objections, so fine labels of a rare kind are
+	// not blown up to the weight of a whole type.
+	GroupSeparator string
 	// KeepCase disables lowercasing of Latin text.
 	KeepCase bool
 	// Labels fixes the label ids; it must list every label of the
@@ -102,6 +120,9 @@ func (o Options) withDefaults() Options {
 	if o.Hidden == 0 {
 		o.Hidden = 64
 	}
+	if o.Ensemble == 0 {
+		o.Ensemble = 1
+	}
 	if o.BatchSize == 0 {
 		o.BatchSize = 32
 	}
@@ -126,6 +147,10 @@ func (o Options) validate() error {
 		return fmt.Errorf("train: negative epochs %d", o.Epochs)
 	case o.Dim < 0 || o.Hidden < 0:
 		return fmt.Errorf("train: negative layer size (dim %d, hidden %d)", o.Dim, o.Hidden)
+	case o.TokenDropout < 0 || o.TokenDropout >= 1 || math.IsNaN(o.TokenDropout):
+		return fmt.Errorf("train: token dropout %v must be in [0, 1)", o.TokenDropout)
+	case o.Ensemble < 0:
+		return fmt.Errorf("train: negative ensemble size %d", o.Ensemble)
 	case o.BatchSize < 0:
 		return fmt.Errorf("train: negative batch size %d", o.BatchSize)
 	case o.LearningRate < 0 || math.IsNaN(o.LearningRate) || math.IsInf(o.LearningRate, 0):
@@ -209,46 +234,43 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	trainIdx, validIdx := split(rng, data, len(labels), opts.ValidFraction)
-	weights, err := classWeights(data, trainIdx, labels)
+	weights, err := classWeights(data, trainIdx, labels, opts.GroupSeparator)
 	if err != nil {
 		return nil, err
 	}
 
-	net := newNetwork(rng, len(vocab), opts.Dim, opts.Hidden, len(labels))
-	t := &trainer{
-		net: net, opt: newAdam(opts.LearningRate), act: net.newActivations(),
-		data: data, weights: weights, batchSize: opts.BatchSize,
-	}
-
 	log := opts.Logger
-	best := math.Inf(1)
-	bestEpoch, epochs := 0, 0
-	var bestWeights [][]float32
-	var validLoss, validAcc float64
-	for epoch := 1; epoch <= opts.Epochs; epoch++ {
-		rng.Shuffle(len(trainIdx), func(i, j int) { trainIdx[i], trainIdx[j] = trainIdx[j], trainIdx[i] })
-		trainLoss, err := t.epoch(ctx, trainIdx)
+	members := make([]*network, opts.Ensemble)
+	var first fitResult
+	for k := range members {
+		r := rng
+		if k > 0 {
+			// Later members draw from their own streams, so adding members
+			// leaves the first one exactly what a single model would be.
+			r = rand.New(rand.NewPCG(opts.Seed+uint64(k), uint64(k)^0x9e3779b97f4a7c15))
+		}
+		net := newNetwork(r, len(vocab), opts.Dim, opts.Hidden, len(labels))
+		res, err := fit(ctx, r, net, data, weights, slices.Clone(trainIdx), validIdx, opts)
 		if err != nil {
 			return nil, err
 		}
-		epochs = epoch
-		if len(validIdx) == 0 {
-			bestEpoch = epoch
-			log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss)
-			continue
+		if k == 0 {
+			first = res
 		}
-		loss, acc := t.evaluate(validIdx)
-		log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss, "valid_loss", loss, "valid_accuracy", acc)
-		if loss < best {
-			best, bestEpoch, validLoss, validAcc = loss, epoch, loss, acc
-			bestWeights = net.cloneWeights()
-		} else if opts.Patience > 0 && epoch-bestEpoch >= opts.Patience {
-			break
+		log.Debug("train: member done", "member", k, "epochs", res.epochs, "best_epoch", res.bestEpoch,
+			"valid_loss", res.validLoss, "valid_accuracy", res.validAcc)
+		members[k] = net
+	}
+	net := members[0]
+	validLoss, validAcc := first.validLoss, first.validAcc
+	if len(members) > 1 {
+		net = mergeNetworks(members)
+		if len(validIdx) > 0 {
+			t := &trainer{net: net, act: net.newActivations(), data: data, weights: weights}
+			validLoss, validAcc = t.evaluate(validIdx)
 		}
 	}
-	if bestWeights != nil {
-		net.restoreWeights(bestWeights)
-	}
+	epochs, bestEpoch := first.epochs, first.bestEpoch
 
 	classW := make(map[string]float64, len(labels))
 	for i, l := range labels {
@@ -276,12 +298,59 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 			ClassWeights:  classW,
 			ValidLoss:     roundMetric(validLoss),
 			ValidAccuracy: roundMetric(validAcc),
+			Ensemble:      opts.Ensemble,
 		},
 	}
 	log.Info("train: done", "name", opts.Name, "labels", labels, "vocab", len(vocab),
 		"examples", len(examples), "epochs", epochs, "best_epoch", bestEpoch,
 		"valid_loss", validLoss, "valid_accuracy", validAcc)
 	return m, nil
+}
+
+// fitResult is how one network's training went.
+type fitResult struct {
+	epochs, bestEpoch   int
+	validLoss, validAcc float64
+}
+
+// fit trains net on the examples at trainIdx, shuffled by rng each epoch,
+// and leaves it with the weights of the epoch of lowest held-out loss (the
+// last epoch when nothing is held out).
+func fit(ctx context.Context, rng *rand.Rand, net *network, data []encoded, weights []float32, trainIdx, validIdx []int, opts Options) (fitResult, error) {
+	t := &trainer{
+		net: net, opt: newAdam(opts.LearningRate), act: net.newActivations(),
+		data: data, weights: weights, batchSize: opts.BatchSize,
+		dropout: opts.TokenDropout, rng: rng,
+	}
+	log := opts.Logger
+	best := math.Inf(1)
+	var res fitResult
+	var bestWeights [][]float32
+	for epoch := 1; epoch <= opts.Epochs; epoch++ {
+		rng.Shuffle(len(trainIdx), func(i, j int) { trainIdx[i], trainIdx[j] = trainIdx[j], trainIdx[i] })
+		trainLoss, err := t.epoch(ctx, trainIdx)
+		if err != nil {
+			return fitResult{}, err
+		}
+		res.epochs = epoch
+		if len(validIdx) == 0 {
+			res.bestEpoch = epoch
+			log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss)
+			continue
+		}
+		loss, acc := t.evaluate(validIdx)
+		log.Debug("train: epoch", "epoch", epoch, "train_loss", trainLoss, "valid_loss", loss, "valid_accuracy", acc)
+		if loss < best {
+			best, res.bestEpoch, res.validLoss, res.validAcc = loss, epoch, loss, acc
+			bestWeights = net.cloneWeights()
+		} else if opts.Patience > 0 && epoch-res.bestEpoch >= opts.Patience {
+			break
+		}
+	}
+	if bestWeights != nil {
+		net.restoreWeights(bestWeights)
+	}
+	return res, nil
 }
 
 // roundMetric keeps metrics in config.json short and readable.
@@ -377,19 +446,29 @@ func split(rng *rand.Rand, data []encoded, numLabels int, fraction float64) (tra
 	return trainIdx, validIdx
 }
 
-// classWeights returns n/(k·n_c) per label c: every label then weighs as
-// much in the loss as if the training part were balanced.
-func classWeights(data []encoded, trainIdx []int, labels []string) ([]float32, error) {
+// classWeights returns n/(k·n_g) for the labels of each group g of k: every
+// group then weighs as much in the loss as if the training part were
+// balanced. Without a separator every label is its own group.
+func classWeights(data []encoded, trainIdx []int, labels []string, sep string) ([]float32, error) {
 	counts := make([]int, len(labels))
 	for _, i := range trainIdx {
 		counts[data[i].label]++
 	}
-	weights := make([]float32, len(labels))
-	for c, n := range counts {
-		if n == 0 {
-			return nil, fmt.Errorf("train: label %q has no training examples", labels[c])
+	group := make([]string, len(labels))
+	groupCount := map[string]int{}
+	for c, l := range labels {
+		if counts[c] == 0 {
+			return nil, fmt.Errorf("train: label %q has no training examples", l)
 		}
-		weights[c] = float32(float64(len(trainIdx)) / float64(len(labels)*n))
+		group[c] = l
+		if sep != "" {
+			group[c], _, _ = strings.Cut(l, sep)
+		}
+		groupCount[group[c]] += counts[c]
+	}
+	weights := make([]float32, len(labels))
+	for c := range labels {
+		weights[c] = float32(float64(len(trainIdx)) / float64(len(groupCount)*groupCount[group[c]]))
 	}
 	return weights, nil
 }
@@ -417,6 +496,11 @@ type trainer struct {
 	data      []encoded
 	weights   []float32
 	batchSize int
+	// dropout is the chance that a token is left out of an example each
+	// time it is seen; rng draws those choices.
+	dropout float64
+	rng     *rand.Rand
+	kept    []int64
 }
 
 // epoch makes one pass over the examples at idx, in that order, and returns
@@ -436,14 +520,30 @@ func (t *trainer) epoch(ctx context.Context, idx []int) (float64, error) {
 		for _, i := range batch {
 			d := t.data[i]
 			w := t.weights[d.label]
-			probs := t.net.forward(d.ids, t.act)
+			ids := t.dropTokens(d.ids)
+			probs := t.net.forward(ids, t.act)
 			lossSum += float64(w) * crossEntropy(probs[d.label])
 			weightSum += float64(w)
-			t.net.backward(d.ids, d.label, w, t.act)
+			t.net.backward(ids, d.label, w, t.act)
 		}
 		t.opt.update(params, 1/batchWeight)
 	}
 	return lossSum / weightSum, nil
+}
+
+// dropTokens returns ids with each token left out with chance t.dropout;
+// [CLS] and [SEP] always stay, so nothing is ever empty.
+func (t *trainer) dropTokens(ids []int64) []int64 {
+	if t.dropout <= 0 {
+		return ids
+	}
+	t.kept = t.kept[:0]
+	for i, id := range ids {
+		if i == 0 || i == len(ids)-1 || t.rng.Float64() >= t.dropout {
+			t.kept = append(t.kept, id)
+		}
+	}
+	return t.kept
 }
 
 // evaluate returns the class-weighted loss and the accuracy on idx.

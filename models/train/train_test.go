@@ -216,3 +216,38 @@ func BenchmarkTrain(b *testing.B) {
 	}
 	b.ReportMetric(float64(10*len(examples)*b.N)/b.Elapsed().Seconds(), "examples/s")
 }
+
+func TestTrainEnsemble(t *testing.T) {
+	single := trainCorpus(t, train.Options{Seed: 9, Dim: 8, Hidden: 8})
+	opts := train.Options{Seed: 9, Dim: 8, Hidden: 8, Ensemble: 3, TokenDropout: 0.2}
+	m := trainCorpus(t, opts)
+	cfg := m.Config("0123456789ab")
+	assert.Equal(t, 24, cfg.EmbeddingDim, "members sit side by side")
+	assert.Equal(t, 24, cfg.HiddenDim)
+	assert.Equal(t, 3, cfg.Training.Ensemble)
+	assert.Equal(t, single.Labels(), m.Labels())
+
+	probs, err := m.Predict(texts(testcorpus.Obvious))
+	require.NoError(t, err)
+	for i, ex := range testcorpus.Obvious {
+		best := 0
+		for l, v := range probs[i] {
+			if v > probs[i][best] {
+				best = l
+			}
+		}
+		assert.Equal(t, ex.Label, m.Labels()[best], "%q: %v", ex.Text, probs[i])
+	}
+
+	again := saveFiles(t, trainCorpus(t, opts))
+	for name, data := range saveFiles(t, m) {
+		assert.True(t, bytes.Equal(data, again[name]), "%s differs between equal trainings", name)
+	}
+}
+
+func TestTrainRejectsBadEnsembleOptions(t *testing.T) {
+	for _, opts := range []train.Options{{Ensemble: -1}, {TokenDropout: 1}, {TokenDropout: -0.1}} {
+		_, err := train.Train(context.Background(), testcorpus.Examples(), opts)
+		assert.Error(t, err, "%+v", opts)
+	}
+}

@@ -316,3 +316,24 @@ func BenchmarkTokenize(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sentences/s")
 }
+
+func TestFeaturePrefix(t *testing.T) {
+	sentences := []string{"报价 太 贵 ▁报价 ▁价太", "报价 贵 ▁报价 ▁side:customer", "贵 ▁side:customer"}
+	vocab := wordpiece.BuildVocab(sentences, wordpiece.VocabOptions{FeaturePrefix: "▁"})
+	assert.Contains(t, vocab, "▁报价")
+	assert.Contains(t, vocab, "▁side:customer")
+	assert.NotContains(t, vocab, "▁价太", "rare features are left out like rare words")
+	for _, tok := range vocab {
+		assert.NotEqual(t, "▁", tok, "features give no character pieces")
+		assert.NotEqual(t, "s", tok)
+	}
+
+	js, err := wordpiece.Spec{Vocab: vocab, MaxLength: 16}.JSON()
+	require.NoError(t, err)
+	tok, err := wordpiece.New(js, 16)
+	require.NoError(t, err)
+	enc, err := tok.Encode("报价 ▁报价 ▁价太 ▁side:vendor")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"[CLS]", "报价", "▁报价", "[UNK]", "[UNK]", "[SEP]"}, realTokens(enc),
+		"an unknown feature reads as [UNK], not as characters")
+}

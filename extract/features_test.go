@@ -1,0 +1,110 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/guanxi-dev/guanxi/ingest"
+	"github.com/guanxi-dev/guanxi/models"
+)
+
+func TestInputs(t *testing.T) {
+	s := testSegmenter(t)
+	msg := &ingest.Message{
+		ID:      "m1",
+		Channel: ingest.ChannelChat,
+		Participants: []ingest.Participant{
+			{ID: "c1", Name: "王强", Side: ingest.SideCustomer},
+			{ID: "v1", Name: "李明", Side: ingest.SideVendor},
+		},
+		Turns: []ingest.Turn{
+			{Speaker: "c1", Text: "价格偏高，ERP对接▁麻烦"},
+			{Speaker: "v1", Text: "明天发您"},
+		},
+	}
+	units := Units(msg)
+	require.Len(t, units, 2)
+	in := s.Inputs(msg, units)
+	require.Len(t, in, 2)
+
+	first := strings.Fields(in[0])
+	assert.Equal(t, []string{"▁ch:chat", "▁side:customer"}, first[:2], "channel and side lead")
+	assert.Contains(t, first, "价格")
+	assert.Contains(t, first, "▁价格")
+	assert.Contains(t, first, "▁偏高")
+	assert.Contains(t, first, "▁er", "bigrams are lowercased like the vocabulary")
+	assert.Contains(t, first, "▁p对", "Latin and Chinese runes pair up")
+	assert.NotContains(t, first, "▁高，", "punctuation is no part of a bigram")
+	assert.NotContains(t, first, "▁高e", "punctuation breaks pairs")
+	assert.NotContains(t, first, "▁接麻", "the mark breaks pairs")
+	for _, tok := range first {
+		if !strings.HasPrefix(tok, FeatureMark) {
+			assert.NotContains(t, tok, FeatureMark, "words never carry the feature mark")
+		}
+	}
+
+	second := strings.Fields(in[1])
+	assert.Equal(t, []string{"▁ch:chat", "▁side:vendor"}, second[:2])
+	assert.Contains(t, second, "▁明天")
+
+	unknown := &ingest.Message{ID: "m2", Channel: ingest.ChannelCall, Turns: []ingest.Turn{{Speaker: "x", Text: "好的"}}}
+	in = s.Inputs(unknown, Units(unknown))
+	require.Len(t, in, 1)
+	assert.True(t, strings.HasPrefix(in[0], "▁ch:call ▁side:unknown "), in[0])
+}
+
+func TestDecide(t *testing.T) {
+	fine := []string{"none", "commitment:deliver", "commitment:meeting", "objection:price", "objection:risk"}
+	tests := []struct {
+		name   string
+		labels []string
+		pred   models.Prediction
+		want   verdict
+	}{
+		{
+			name:   "type labels pass through",
+			labels: []string{"none", "commitment", "objection"},
+			pred:   models.Prediction{Label: "objection", Confidence: 0.7, Probs: []float32{0.1, 0.2, 0.7}},
+			want:   verdict{label: "objection", conf: 0.7},
+		},
+		{
+			name: "no labels known",
+			pred: models.Prediction{Label: "commitment:deliver", Confidence: 0.9, Probs: []float32{0.1, 0.9}},
+			want: verdict{label: "commitment:deliver", conf: 0.9},
+		},
+		{
+			name:   "type by summed subtypes",
+			labels: fine,
+			pred:   models.Prediction{Label: "none", Confidence: 0.4, Probs: []float32{0.4, 0.05, 0.05, 0.3, 0.2}},
+			want:   verdict{label: "objection", subtype: "price", conf: 0.5},
+		},
+		{
+			name:   "none wins",
+			labels: fine,
+			pred:   models.Prediction{Label: "none", Confidence: 0.6, Probs: []float32{0.6, 0.1, 0.1, 0.1, 0.1}},
+			want:   verdict{label: None, conf: 0.6},
+		},
+		{
+			name:   "subtype is the best of the chosen type",
+			labels: fine,
+			pred:   models.Prediction{Label: "objection:risk", Confidence: 0.35, Probs: []float32{0.05, 0.3, 0.3, 0.0, 0.35}},
+			want:   verdict{label: "commitment", subtype: "deliver", conf: 0.6},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := decide(tt.pred, tt.labels)
+			assert.Equal(t, tt.want.label, got.label)
+			assert.Equal(t, tt.want.subtype, got.subtype)
+			assert.InDelta(t, tt.want.conf, got.conf, 1e-6)
+		})
+	}
+}
+
+func TestLabel(t *testing.T) {
+	assert.Equal(t, "objection:price", Label(Objection, "price"))
+	assert.Equal(t, "commitment", Label(Commitment, ""))
+}
