@@ -6,8 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/guanxi-dev/guanxi/report"
 	"github.com/guanxi-dev/guanxi/scoring"
 )
@@ -115,7 +113,7 @@ func WriteTable(w io.Writer, r Report) error {
 			dimList(a.WeakSpots), risk, warningList(a.Warnings))
 		table = append(table, row)
 	}
-	writeAligned(&b, table)
+	report.WriteAligned(&b, table)
 	b.WriteString("（括号内为近 30 天变化）\n")
 	for _, a := range r.Accounts {
 		if len(a.Advice) == 0 {
@@ -130,35 +128,4 @@ func WriteTable(w io.Writer, r Report) error {
 		return fmt.Errorf("audit: write table: %w", err)
 	}
 	return nil
-}
-
-// writeAligned pads every cell but the last of a row to its column's
-// display width, so Chinese and Latin text line up.
-func writeAligned(b *strings.Builder, table [][]string) {
-	widths := make([]int, len(table[0]))
-	for _, row := range table {
-		for i, cell := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(cell))
-		}
-	}
-	for n, row := range table {
-		for i, cell := range row {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i == len(row)-1 {
-				b.WriteString(cell)
-				continue
-			}
-			b.WriteString(runewidth.FillRight(cell, widths[i]))
-		}
-		b.WriteString("\n")
-		if n == 0 {
-			total := 2 * (len(widths) - 1)
-			for _, wd := range widths {
-				total += wd
-			}
-			b.WriteString(strings.Repeat("-", total) + "\n")
-		}
-	}
 }

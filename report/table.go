@@ -71,33 +71,8 @@ func WriteTable(w io.Writer, rows []Account) error {
 			risk, strings.Join(kinds, "、"),
 		})
 	}
-	widths := make([]int, len(header))
-	for _, row := range table {
-		for i, cell := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(cell))
-		}
-	}
 	var b strings.Builder
-	for n, row := range table {
-		for i, cell := range row {
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i == len(row)-1 {
-				b.WriteString(cell)
-				continue
-			}
-			b.WriteString(runewidth.FillRight(cell, widths[i]))
-		}
-		b.WriteString("\n")
-		if n == 0 {
-			total := len(widths)*2 - 2
-			for _, wd := range widths {
-				total += wd
-			}
-			b.WriteString(strings.Repeat("─", total) + "\n")
-		}
-	}
+	WriteAligned(&b, table)
 	for _, r := range rows {
 		if len(r.Warnings) == 0 {
 			continue
@@ -109,6 +84,43 @@ func WriteTable(w io.Writer, rows []Account) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// WriteAligned writes rows as columns padded to their display width, so
+// Chinese and Latin text line up; the first row is a header ruled off from
+// the rest, and the last cell of a row is not padded.
+func WriteAligned(b *strings.Builder, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, cell := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], runewidth.StringWidth(cell))
+			}
+		}
+	}
+	for n, row := range rows {
+		for i, cell := range row {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i == len(row)-1 || i >= len(widths) {
+				b.WriteString(cell)
+				continue
+			}
+			b.WriteString(runewidth.FillRight(cell, widths[i]))
+		}
+		b.WriteString("\n")
+		if n == 0 {
+			total := 2 * (len(widths) - 1)
+			for _, wd := range widths {
+				total += wd
+			}
+			b.WriteString(strings.Repeat("─", total) + "\n")
+		}
+	}
 }
 
 func severityName(s scoring.Severity) string {
