@@ -108,10 +108,10 @@ func New(cfg Config) http.Handler {
 	handle("GET", "/metrics", s.metrics.handler(reg).ServeHTTP)
 	handle("GET", "/v1/accounts", s.auth(s.listAccounts))
 	handle("GET", "/v1/accounts/{id}", s.auth(s.getAccount))
-	handle("GET", "/v1/accounts/{id}/commitments", s.auth(s.getCommitments))
-	handle("GET", "/v1/accounts/{id}/objections", s.auth(s.getObjections))
-	handle("GET", "/v1/accounts/{id}/contacts", s.auth(s.getContacts))
-	handle("GET", "/v1/accounts/{id}/timeline", s.auth(s.getTimeline))
+	handle("GET", "/v1/accounts/{id}/commitments", s.auth(s.accountList("commitments", commitments)))
+	handle("GET", "/v1/accounts/{id}/objections", s.auth(s.accountList("objections", objections)))
+	handle("GET", "/v1/accounts/{id}/contacts", s.auth(s.accountList("contacts", contacts)))
+	handle("GET", "/v1/accounts/{id}/timeline", s.auth(s.accountList("events", timeline)))
 	handle("GET", "/v1/warnings", s.auth(s.listWarnings))
 	handle("GET", "/v1/contacts/left", s.auth(s.listLeft))
 	handle("PUT", "/v1/items/{id}/status", s.auth(s.putItemStatus))
@@ -363,72 +363,57 @@ func itemsResponse(f graph.AccountFacts, asOf time.Time, key string, v any) map[
 	return map[string]any{"account_id": f.Account.ID, "as_of": asOf, key: v}
 }
 
-func (s *server) getCommitments(w http.ResponseWriter, r *http.Request, u *User) {
+// accountList serves one list about an account. The query time, the
+// visibility check, the delivery redaction and the answer's shape are the
+// same for every such list; build fills the part of the report it lists
+// and returns that part.
+func (s *server) accountList(key string, build func(r *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error)) func(http.ResponseWriter, *http.Request, *User) {
+	return func(w http.ResponseWriter, r *http.Request, u *User) {
+		asOf, err := s.asOfParam(r)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		f, ok := s.account(w, r, u)
+		if !ok {
+			return
+		}
+		var rep report
+		list, err := build(r, f, asOf, &rep)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		redact(u, f, &rep, s.risk)
+		writeJSON(w, http.StatusOK, itemsResponse(f, asOf, key, list()))
+	}
+}
+
+func commitments(r *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
 	party := r.URL.Query().Get("party")
 	if party != "" && party != "vendor" && party != "customer" {
-		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("party %q is neither vendor nor customer", party))
-		return
+		return nil, fmt.Errorf("party %q is neither vendor nor customer", party)
 	}
-	asOf, err := s.asOfParam(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	f, ok := s.account(w, r, u)
-	if !ok {
-		return
-	}
-	rep := report{Commitments: graph.OpenCommitmentsAsOf(f, asOf)}
+	rep.Commitments = graph.OpenCommitmentsAsOf(f, asOf)
 	if party != "" {
 		rep.Commitments = slices.DeleteFunc(rep.Commitments, func(e graph.ItemEvidence) bool { return e.Party != party })
 	}
-	redact(u, f, &rep, s.risk)
-	writeJSON(w, http.StatusOK, itemsResponse(f, asOf, "commitments", nonNil(rep.Commitments)))
+	return func() any { return nonNil(rep.Commitments) }, nil
 }
 
-func (s *server) getObjections(w http.ResponseWriter, r *http.Request, u *User) {
-	asOf, err := s.asOfParam(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	f, ok := s.account(w, r, u)
-	if !ok {
-		return
-	}
-	rep := report{Objections: graph.UnresolvedObjections(f, asOf)}
-	redact(u, f, &rep, s.risk)
-	writeJSON(w, http.StatusOK, itemsResponse(f, asOf, "objections", nonNil(rep.Objections)))
+func objections(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
+	rep.Objections = graph.UnresolvedObjections(f, asOf)
+	return func() any { return nonNil(rep.Objections) }, nil
 }
 
-func (s *server) getContacts(w http.ResponseWriter, r *http.Request, u *User) {
-	asOf, err := s.asOfParam(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	f, ok := s.account(w, r, u)
-	if !ok {
-		return
-	}
-	rep := report{Contacts: graph.ContactCoverage(f, asOf)}
-	redact(u, f, &rep, s.risk)
-	writeJSON(w, http.StatusOK, itemsResponse(f, asOf, "contacts", nonNil(rep.Contacts)))
+func contacts(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
+	rep.Contacts = graph.ContactCoverage(f, asOf)
+	return func() any { return nonNil(rep.Contacts) }, nil
 }
 
-func (s *server) getTimeline(w http.ResponseWriter, r *http.Request, u *User) {
-	asOf, err := s.asOfParam(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
-		return
-	}
-	f, ok := s.account(w, r, u)
-	if !ok {
-		return
-	}
-	rep := report{Timeline: graph.Timeline(f, asOf)}
-	redact(u, f, &rep, s.risk)
-	writeJSON(w, http.StatusOK, itemsResponse(f, asOf, "events", nonNil(rep.Timeline)))
+func timeline(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
+	rep.Timeline = graph.Timeline(f, asOf)
+	return func() any { return nonNil(rep.Timeline) }, nil
 }
 
 var severities = []scoring.Severity{scoring.SeverityLow, scoring.SeverityMedium, scoring.SeverityHigh}
