@@ -6,9 +6,13 @@ package extract
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/guanxi-dev/guanxi/extract/due"
@@ -33,6 +37,9 @@ type Extractor struct {
 	clf Classifier
 	// MinConfidence drops predictions the model is unsure of.
 	MinConfidence float32
+	// Workers is how many goroutines segment and classify the sentences of
+	// one Extract call; 0 means GOMAXPROCS. The items do not depend on it.
+	Workers int
 }
 
 // New returns an Extractor over a segmenter and a classifier.
@@ -43,34 +50,112 @@ func New(seg *Segmenter, clf Classifier) *Extractor {
 // ModelID is the name@version of the classifier in use.
 func (e *Extractor) ModelID() string { return e.clf.ID() }
 
+// chunkSize is how many sentences a worker segments and classifies at a
+// time: one model batch, so that chunks cost the same and spread evenly.
+const chunkSize = models.DefaultBatchSize
+
 // Extract finds the items of a batch of messages; the result is indexed
-// like msgs. All sentences of the batch go to the model together, which is
-// what makes batching pay.
+// like msgs. All sentences of the batch go to the model in full batches,
+// which is what makes batching pay, and the batches are segmented and
+// classified on Workers goroutines at once.
 func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Item, error) {
-	type ref struct {
-		msg  int
-		unit Unit
+	refs := units(msgs)
+	if len(refs) == 0 {
+		return make([][]Item, len(msgs)), nil
 	}
+	workers := e.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, (len(refs)+chunkSize-1)/chunkSize)
+	if workers <= 1 {
+		preds, err := e.classify(ctx, msgs, refs)
+		if err != nil {
+			return nil, fmt.Errorf("classify %d sentences: %w", len(refs), err)
+		}
+		return e.items(msgs, refs, preds), nil
+	}
+
+	preds := make([]models.Prediction, len(refs))
+	errs := make([]error, (len(refs)+chunkSize-1)/chunkSize)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= len(errs) {
+					return
+				}
+				lo, hi := c*chunkSize, min((c+1)*chunkSize, len(refs))
+				p, err := e.classify(ctx, msgs, refs[lo:hi])
+				if err != nil {
+					errs[c] = fmt.Errorf("sentences %d..%d: %w", lo, hi-1, err)
+					continue
+				}
+				copy(preds[lo:hi], p)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("classify %d sentences: %w", len(refs), err)
+	}
+	return e.items(msgs, refs, preds), nil
+}
+
+// ref is a unit and the index of its message.
+type ref struct {
+	msg  int
+	unit Unit
+}
+
+// units cuts every message of msgs into units, in order.
+func units(msgs []ingest.Message) []ref {
 	var refs []ref
-	var inputs []string
 	for i := range msgs {
-		units := Units(&msgs[i])
-		for _, u := range units {
+		for _, u := range Units(&msgs[i]) {
 			refs = append(refs, ref{i, u})
 		}
-		inputs = append(inputs, e.seg.Inputs(&msgs[i], units)...)
 	}
-	out := make([][]Item, len(msgs))
-	if len(inputs) == 0 {
-		return out, nil
+	return refs
+}
+
+// inputs returns the classifier input of every unit of refs.
+func (e *Extractor) inputs(msgs []ingest.Message, refs []ref) []string {
+	out := make([]string, 0, len(refs))
+	for start := 0; start < len(refs); {
+		// Consecutive units of one message go to Inputs together.
+		end := start + 1
+		for end < len(refs) && refs[end].msg == refs[start].msg {
+			end++
+		}
+		us := make([]Unit, end-start)
+		for k := range us {
+			us[k] = refs[start+k].unit
+		}
+		out = append(out, e.seg.Inputs(&msgs[refs[start].msg], us)...)
+		start = end
 	}
+	return out
+}
+
+// classify segments and classifies the units of refs.
+func (e *Extractor) classify(ctx context.Context, msgs []ingest.Message, refs []ref) ([]models.Prediction, error) {
+	inputs := e.inputs(msgs, refs)
 	preds, err := e.clf.Classify(ctx, inputs)
 	if err != nil {
-		return nil, fmt.Errorf("classify %d sentences: %w", len(inputs), err)
+		return nil, err
 	}
 	if len(preds) != len(inputs) {
 		return nil, fmt.Errorf("classifier returned %d predictions for %d sentences", len(preds), len(inputs))
 	}
+	return preds, nil
+}
+
+// items turns the predictions for refs into items, indexed like msgs.
+func (e *Extractor) items(msgs []ingest.Message, refs []ref, preds []models.Prediction) [][]Item {
+	out := make([][]Item, len(msgs))
 	model := e.clf.ID()
 	var labels []string
 	if l, ok := e.clf.(labeller); ok {
@@ -85,7 +170,7 @@ func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Ite
 		item := e.item(msg, refs[k].unit, v, model)
 		out[refs[k].msg] = append(out[refs[k].msg], item)
 	}
-	return out, nil
+	return out
 }
 
 // labeller is a Classifier that tells its labels; models.Classifier does.

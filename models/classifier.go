@@ -52,6 +52,7 @@ type options struct {
 	batchSize   int
 	threads     int
 	libraryPath string
+	wordCache   int
 }
 
 // WithBatchSize caps the sentences per onnxruntime run (default
@@ -62,6 +63,11 @@ func WithBatchSize(n int) Option { return func(o *options) { o.batchSize = n } }
 // model is small, and callers get parallelism by calling Classify
 // concurrently).
 func WithThreads(n int) Option { return func(o *options) { o.threads = n } }
+
+// WithWordCache bounds the tokenizer's cache of word encodings to n
+// distinct words (default wordpiece.DefaultWordCacheSize); 0 turns it off.
+// The cache changes nothing but speed.
+func WithWordCache(n int) Option { return func(o *options) { o.wordCache = n } }
 
 // WithLibraryPath loads onnxruntime from path instead of LibraryPath's
 // choice, if the runtime is not initialised yet.
@@ -85,7 +91,7 @@ type Classifier struct {
 // tokenizer recorded in model.onnx must match config.json and
 // tokenizer.json.
 func Load(dir string, opts ...Option) (*Classifier, error) {
-	o := options{batchSize: DefaultBatchSize, threads: 1}
+	o := options{batchSize: DefaultBatchSize, threads: 1, wordCache: wordpiece.DefaultWordCacheSize}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -117,7 +123,7 @@ func Load(dir string, opts ...Option) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: load %s: %w", dir, err)
 	}
-	tok, err := wordpiece.New(tokJSON, cfg.MaxLength)
+	tok, err := wordpiece.New(tokJSON, cfg.MaxLength, wordpiece.WithWordCache(o.wordCache))
 	if err != nil {
 		return nil, fmt.Errorf("models: load %s: %w", tokPath, err)
 	}
@@ -247,22 +253,78 @@ func (c *Classifier) Classify(ctx context.Context, sentences []string) ([]Predic
 	return out, nil
 }
 
-// classifyBatch runs one onnxruntime call; offset is the index of the
-// batch's first sentence, for error messages.
-func (c *Classifier) classifyBatch(sentences []string, offset int) ([]Prediction, error) {
+// Encode tokenises sentences as Classify does, without running the model.
+// With ClassifyEncoded it lets callers time or schedule the two steps apart.
+// The encodings carry ids and mask only, all in one allocation; Tokens is
+// nil, as the model has no use for it.
+func (c *Classifier) Encode(sentences []string) ([]wordpiece.Encoding, error) {
+	return c.encode(sentences, 0)
+}
+
+// encode is Encode; offset is the index of the first sentence, for error
+// messages.
+func (c *Classifier) encode(sentences []string, offset int) ([]wordpiece.Encoding, error) {
+	m := c.cfg.MaxLength
+	buf := make([]int64, 2*m*len(sentences))
 	encs := make([]wordpiece.Encoding, len(sentences))
-	seqLen := 1
 	for i, s := range sentences {
-		enc, err := c.tok.Encode(s)
+		ids, mask := buf[2*i*m:(2*i+1)*m:(2*i+1)*m], buf[(2*i+1)*m:(2*i+2)*m:(2*i+2)*m]
+		n, err := c.tok.EncodeIDs(s, ids, mask)
 		if err != nil {
 			return nil, fmt.Errorf("models: sentence %d: %w", offset+i, err)
 		}
-		encs[i] = enc
+		encs[i] = wordpiece.Encoding{IDs: ids, Mask: mask, Len: n}
+	}
+	return encs, nil
+}
+
+// ClassifyEncoded runs the model on sentences encoded by Encode, in batches
+// as Classify does, and returns one Prediction per encoding, in order.
+func (c *Classifier) ClassifyEncoded(ctx context.Context, encs []wordpiece.Encoding) ([]Prediction, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.session == nil {
+		return nil, ErrClosed
+	}
+	out := make([]Prediction, 0, len(encs))
+	for start := 0; start < len(encs); start += c.batchSize {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("models: classify: %w", err)
+		}
+		end := min(start+c.batchSize, len(encs))
+		preds, err := c.run(encs[start:end], start)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, preds...)
+	}
+	return out, nil
+}
+
+// classifyBatch tokenises and classifies one batch; offset is the index of
+// the batch's first sentence, for error messages.
+func (c *Classifier) classifyBatch(sentences []string, offset int) ([]Prediction, error) {
+	encs, err := c.encode(sentences, offset)
+	if err != nil {
+		return nil, err
+	}
+	return c.run(encs, offset)
+}
+
+// run makes one onnxruntime call; offset is the index of the batch's first
+// sentence, for error messages.
+func (c *Classifier) run(encs []wordpiece.Encoding, offset int) ([]Prediction, error) {
+	seqLen := 1
+	for i, enc := range encs {
+		if len(enc.IDs) != c.cfg.MaxLength || len(enc.Mask) != c.cfg.MaxLength || enc.Len > c.cfg.MaxLength {
+			return nil, fmt.Errorf("models: sentence %d: encoding has %d ids and %d mask entries, want %d",
+				offset+i, len(enc.IDs), len(enc.Mask), c.cfg.MaxLength)
+		}
 		seqLen = max(seqLen, enc.Len)
 	}
 	// Padding is right-aligned, so columns past the longest sentence are
 	// all padding and can be left out of the run.
-	n := len(sentences)
+	n := len(encs)
 	ids := make([]int64, n*seqLen)
 	mask := make([]int64, n*seqLen)
 	for i, enc := range encs {
