@@ -33,7 +33,9 @@
 // paragraph naming the people, dates and words involved and a next step for
 // the rep. Friction that was resolved does not warn: an objection followed
 // by a commitment or other positive engagement from the same contact counts
-// as answered, one price question is not commercial sensitivity, and going
+// as answered (a price or terms objection only by a commitment: reading our
+// counter-offer is not agreeing to it), one price question is not
+// commercial sensitivity, and going
 // dark is measured against the account's own cadence. The decline kinds
 // compare a dimension now with its value TrendWindow (30 days) earlier.
 //

@@ -169,7 +169,7 @@ func (v *view) hits() []hit {
 		add(hit{sig: sig, at: d.at, msgID: d.msgID, who: d.who, scale: 1})
 	}
 
-	if d, ok := v.darkness(); ok && d.dark {
+	if d, ok := v.goingDark(); ok {
 		add(hit{sig: SigGoingDark, at: d.last.at, msgID: d.last.msgID, quote: d.last.subject, who: d.last.who,
 			scale: min(d.gap/d.threshold, 3), standing: true})
 	}
@@ -313,6 +313,108 @@ type dark struct {
 	gap        float64 // current silence, in days
 	dark       bool
 	unanswered []graph.Interaction // our messages since the customer went quiet
+	// decider is set when the account as a whole still talks to us but a
+	// senior contact has gone quiet: last is then that contact's last touch.
+	decider string
+	// refusals are that contact's unopened material and declined or
+	// cancelled meetings since.
+	refusals int
+}
+
+// goingDark returns the account's silence when it is going dark, or else
+// the silence of a decision maker who has gone quiet (quietDecider).
+func (v *view) goingDark() (dark, bool) {
+	if d, ok := v.darkness(); ok && d.dark {
+		return d, true
+	}
+	return v.quietDecider()
+}
+
+// quietDecider finds a senior customer contact, still there, who has gone
+// quiet while we keep reaching out: a VP who promised an answer and stopped
+// replying, a CTO who stopped opening anything, while a junior contact
+// still chats with us now and then. Their silence since their own last
+// touch, opened material or accepted meeting must be at least DarkFactor times their own cadence (the account's
+// when they have fewer than three days of touches) and at least DarkMinGap,
+// with at least two of our approaches to them since (our messages to them,
+// material they left unopened, meetings they declined or cancelled) and no
+// positive engagement from them.
+func (v *view) quietDecider() (dark, bool) {
+	account, ok := v.darkness()
+	if !ok {
+		return dark{}, false
+	}
+	var best dark
+	found := false
+	for _, id := range v.peopleIDs() {
+		if !v.isCustomer(id) || v.left(id, v.asOf) || !isSeniorTitle(v.title(id)) {
+			continue
+		}
+		var days []time.Time
+		var last touch
+		for _, t := range v.touches {
+			if !slices.Contains(t.talkers, id) {
+				continue
+			}
+			last = t
+			if d := v.dayOf(t.at); len(days) == 0 || !days[len(days)-1].Equal(d) {
+				days = append(days, d)
+			}
+		}
+		if len(days) == 0 {
+			continue
+		}
+		// Opening our material or accepting a meeting is engagement too:
+		// the silence starts after the last of them.
+		for _, a := range v.acts[v.actAfter(last.at):] {
+			if a.Actor == id && (a.Kind == actAttachmentOpened || a.Kind == actMeetingAccepted) {
+				last = touch{at: a.OccurredAt, msgID: a.MessageID, who: id, talkers: []string{id}, channel: chanActivity, subject: a.Ref}
+			}
+		}
+		d := dark{last: last, cadence: account.cadence, decider: id}
+		if len(days) >= 3 {
+			d.cadence = medianGap(days)
+		}
+		d.threshold = max(v.cfg.DarkFactor*d.cadence, v.cfg.DarkMinGap.Hours()/24)
+		d.gap = v.asOf.Sub(last.at).Hours() / 24
+		if d.gap < d.threshold {
+			continue
+		}
+		if _, moved := v.positiveAfter(id, last.at); moved {
+			continue
+		}
+		for _, in := range v.inters[v.interAfter(last.at):] {
+			if in.Channel != chanActivity && v.side(in.From) == sideVendor && slices.Contains(in.Participants, id) {
+				d.unanswered = append(d.unanswered, in)
+			}
+		}
+		for _, a := range v.acts[v.actAfter(last.at):] {
+			if a.Actor == id && (a.Kind == actAttachmentIgnored || a.Kind == actMeetingDeclined || a.Kind == actMeetingCancelled) {
+				d.refusals++
+			}
+		}
+		if len(d.unanswered)+d.refusals < 2 {
+			continue
+		}
+		d.dark = true
+		if !found || d.gap/d.threshold > best.gap/best.threshold {
+			best, found = d, true
+		}
+	}
+	return best, found
+}
+
+// medianGap is the median number of days between successive days.
+func medianGap(days []time.Time) float64 {
+	gaps := make([]float64, 0, len(days)-1)
+	for i := 1; i < len(days); i++ {
+		gaps = append(gaps, days[i].Sub(days[i-1]).Hours()/24)
+	}
+	slices.Sort(gaps)
+	if len(gaps)%2 == 0 {
+		return (gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2
+	}
+	return gaps[len(gaps)/2]
 }
 
 // darkness measures the current silence against the account's own cadence:
@@ -333,15 +435,7 @@ func (v *view) darkness() (dark, bool) {
 	if len(days) > 13 {
 		days = days[len(days)-13:]
 	}
-	gaps := make([]float64, 0, len(days)-1)
-	for i := 1; i < len(days); i++ {
-		gaps = append(gaps, days[i].Sub(days[i-1]).Hours()/24)
-	}
-	slices.Sort(gaps)
-	d := dark{last: v.touches[len(v.touches)-1], cadence: gaps[len(gaps)/2]}
-	if len(gaps)%2 == 0 {
-		d.cadence = (gaps[len(gaps)/2-1] + gaps[len(gaps)/2]) / 2
-	}
+	d := dark{last: v.touches[len(v.touches)-1], cadence: medianGap(days)}
 	d.threshold = max(v.cfg.DarkFactor*d.cadence, v.cfg.DarkMinGap.Hours()/24)
 	d.gap = v.asOf.Sub(d.last.at).Hours() / 24
 	d.dark = d.gap >= d.threshold

@@ -14,6 +14,8 @@ var channelNames = map[string]string{
 	chanMeeting: "会议",
 	chanCall:    "通话",
 	chanChat:    "聊天",
+	// A decision maker's last sign of life may be opening our material.
+	chanActivity: "资料查阅或会议回复",
 }
 
 // date formats a time as the calendar day where the account is.

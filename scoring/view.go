@@ -779,7 +779,9 @@ type objection struct {
 // findObjections collects customer objections and competitor mentions and
 // decides which were answered: the same contact (any customer contact when
 // the speaker is unknown) later made a commitment, shared a pain point,
-// opened our material or accepted a meeting.
+// opened our material or accepted a meeting, or the graph records it as
+// answered or resolved. For price and payment terms only a later commitment
+// or a recorded resolution counts: a counter-offer is not agreement.
 func (v *view) findObjections() {
 	for _, it := range v.items {
 		if it.party != sideCustomer {
@@ -790,13 +792,32 @@ func (v *view) findObjections() {
 			continue
 		}
 		o := &objection{item: it, competitor: comp}
-		_, o.answered = v.positiveAfter(it.Speaker, it.OccurredAt)
-		// A recorded answer or resolution (graph.StatusAt) counts as well.
-		if st := graph.StatusAt(it.ItemFact, v.asOf); st == graph.StatusAnswered || st == graph.StatusResolved {
-			o.answered = true
+		st := graph.StatusAt(it.ItemFact, v.asOf)
+		if isPaymentQuestion(it.Subtype, it.Text) {
+			// Our counter-offer, or the customer reading it, is not
+			// agreement: a price or terms objection is settled only when
+			// the contact commits to a next step or it is recorded as
+			// resolved.
+			_, o.answered = v.committedAfter(it.Speaker, it.OccurredAt)
+			o.answered = o.answered || st == graph.StatusResolved
+		} else {
+			_, o.answered = v.positiveAfter(it.Speaker, it.OccurredAt)
+			// A recorded answer or resolution (graph.StatusAt) counts as well.
+			o.answered = o.answered || st == graph.StatusAnswered || st == graph.StatusResolved
 		}
 		v.objs = append(v.objs, o)
 	}
+}
+
+// committedAfter finds the first commitment by who (any customer contact
+// when who is unknown) after t.
+func (v *view) committedAfter(who string, t time.Time) (sign, bool) {
+	for _, it := range v.items[v.itemAfter(t):] {
+		if it.party == sideCustomer && it.Type == extract.Commitment && (it.Speaker == who || (who == "" && v.isCustomer(it.Speaker))) {
+			return sign{at: it.OccurredAt, msgID: it.MessageID, quote: it.Text}, true
+		}
+	}
+	return sign{}, false
 }
 
 // positiveAfter finds the first positive engagement by who after t.

@@ -45,16 +45,22 @@ func (v *view) warnings(hs []hit, now, before [3]float64) []Warning {
 			reported[e.MessageID] = true
 		}
 	}
+	// The only contact saying they cannot decide is what makes a single
+	// thread grave; it is reported there, not again as an objection.
+	th := v.threads()
+	skip := func(o *objection) bool {
+		return reported[o.MessageID] || (th.single && o.Subtype == "authority" && o.Speaker == th.contacts[0])
+	}
 	checks := []func() (Warning, bool){
 		v.overdueWarning,
-		func() (Warning, bool) { return v.objectionWarning(reported) },
+		func() (Warning, bool) { return v.objectionWarning(skip) },
 		func() (Warning, bool) { return commercial, sensitive },
 		func() (Warning, bool) { return v.declineWarning(Technical, hs, now[0], before[0]) },
 		func() (Warning, bool) { return v.declineWarning(Emotional, hs, now[2], before[2]) },
 		v.darkWarning,
 		v.threadWarning,
 		v.departureWarning,
-		v.competitorWarning,
+		func() (Warning, bool) { return v.competitorWarning(reported) },
 	}
 	var ws []Warning
 	for _, check := range checks {
@@ -73,7 +79,8 @@ func (v *view) warnings(hs []hit, now, before [3]float64) []Warning {
 
 // overdueWarning: a vendor promise past its due date with no sign of
 // fulfilment, or a customer promise past due by more than CustomerGrace.
-// Since is the first missed due date.
+// Since is the first missed due date. Vendor slips that nobody chased,
+// while the customer kept engaging positively, warn one step milder.
 func (v *view) overdueWarning() (Warning, bool) {
 	type overdue struct {
 		c      *chain
@@ -119,6 +126,11 @@ func (v *view) overdueWarning() (Warning, bool) {
 			lvl = 2
 		case main.days >= 3:
 			lvl = 1
+		}
+		// A slip nobody chased, while the customer keeps moving the project
+		// forward, is not hurting the relationship yet: one step milder.
+		if !slices.ContainsFunc(vendor, func(o overdue) bool { return !v.tolerated(o.c, o.missed[0].day) }) {
+			lvl = max(lvl-1, 0)
 		}
 	} else {
 		// We rarely see a customer keep its word in our own data, so a
@@ -195,14 +207,41 @@ func (v *view) overdueWarning() (Warning, bool) {
 	return w, true
 }
 
+// tolerated reports whether an overdue promise of ours seems not to
+// trouble the customer: no customer message about it says it is missing or
+// chases it, and a customer contact engaged positively (a commitment, a
+// pain point, opened material, an accepted meeting) after the missed due
+// date.
+func (v *view) tolerated(c *chain, missed time.Time) bool {
+	if _, moved := v.positiveAfter("", missed.Add(day-time.Nanosecond)); !moved {
+		return false
+	}
+	from := c.members[0].OccurredAt
+	chases := func(text string) bool {
+		return containsAny(text, delayCues) && sharesTerm(c.terms, v.termsOf(text))
+	}
+	for _, in := range v.inters[v.interAfter(from):] {
+		if v.isCustomer(in.From) && chases(in.Subject) {
+			return false
+		}
+	}
+	for _, it := range v.items[v.itemAfter(from):] {
+		if it.party == sideCustomer && chases(it.Text) {
+			return false
+		}
+	}
+	return true
+}
+
 // objectionWarning: customer objections left unanswered for longer than
-// ObjectionGrace. Competitor objections have their own kind, and those in
-// messages already reported (as commercial sensitivity) are left out.
-func (v *view) objectionWarning(reported map[string]bool) (Warning, bool) {
+// ObjectionGrace. Competitor objections have their own kind, and those
+// already reported elsewhere (skip: as commercial sensitivity, or as the
+// single thread's contact saying they cannot decide) are left out.
+func (v *view) objectionWarning(skip func(*objection) bool) (Warning, bool) {
 	var open []*objection
 	for _, o := range v.objs {
 		age := v.asOf.Sub(o.OccurredAt)
-		if o.Type != extract.Objection || o.competitor || o.answered || reported[o.MessageID] ||
+		if o.Type != extract.Objection || o.competitor || o.answered || skip(o) ||
 			age < v.cfg.ObjectionGrace || age > v.cfg.Lookback {
 			continue
 		}
@@ -299,19 +338,31 @@ func nextStep(subtype, name string) string {
 
 // commercialWarning: price or payment terms raised PaymentRepeat times or
 // more within PaymentWindow. One question is not sensitivity; more are,
-// graver when procurement or finance asks, milder when the latest one was
-// answered. Since is the question that made it a repetition.
+// graver when procurement or finance asks or when the customer pushes back
+// again after our answer, milder when the asker committed to a next step
+// after the latest one. Since is the question that made it a repetition.
 func (v *view) commercialWarning() (Warning, bool) {
 	var qs []mention
-	for _, q := range v.paymentQuestions() {
-		if v.asOf.Sub(q.at) < v.cfg.PaymentWindow {
-			qs = append(qs, q)
+	all := v.paymentQuestions()
+	rejected := 0 // questions raised again after we had answered the one before
+	for i, q := range all {
+		if v.asOf.Sub(q.at) >= v.cfg.PaymentWindow {
+			continue
+		}
+		qs = append(qs, q)
+		if i > 0 && v.vendorWroteBetween(all[i-1].at, q.at, q.who) {
+			rejected++
 		}
 	}
 	if len(qs) < v.cfg.PaymentRepeat {
 		return Warning{}, false
 	}
 	lvl := level(min(len(qs)-v.cfg.PaymentRepeat, 2))
+	// Pushing back after our answer means the concession did not close
+	// the gap: the negotiation is stuck, not just starting.
+	if rejected > 0 {
+		lvl++
+	}
 	var askers, buyers []string
 	for _, q := range qs {
 		if !slices.Contains(askers, q.who) {
@@ -325,7 +376,9 @@ func (v *view) commercialWarning() (Warning, bool) {
 		lvl++
 	}
 	latest := qs[len(qs)-1]
-	if _, answered := v.positiveAfter(latest.who, latest.at); answered {
+	// Opening our revised offer does not settle a negotiation; a commitment
+	// to the next step does.
+	if _, settled := v.committedAfter(latest.who, latest.at); settled {
 		lvl--
 	}
 	if lvl < 0 {
@@ -349,10 +402,28 @@ func (v *view) commercialWarning() (Warning, bool) {
 	if len(buyers) > 0 {
 		b.WriteString("提问者包括采购或财务人员，")
 	}
+	if rejected > 0 {
+		fmt.Fprintf(&b, "其中 %d 次是在我方答复或让步之后再次提出，", rejected)
+	}
 	fmt.Fprintf(&b, "说明客户对商务条款高度敏感，可能正在压价或比价。建议由销售与财务一起准备一份完整的商务方案（付款方式、账期、折扣的可选组合及对应价格），一次性书面答复%s，避免逐条让步。",
 		v.nameOr(main, "客户"))
 	w.Message = b.String()
 	return w, true
+}
+
+// vendorWroteBetween reports whether we sent who (any customer contact
+// when who is unknown) a message of ours, an email, chat, call or meeting
+// we authored, after from and before to.
+func (v *view) vendorWroteBetween(from, to time.Time, who string) bool {
+	for _, in := range v.inters[v.interAfter(from):] {
+		if !in.OccurredAt.Before(to) {
+			return false
+		}
+		if in.Channel != chanActivity && v.side(in.From) == sideVendor && (who == "" || slices.Contains(in.Participants, who)) {
+			return true
+		}
+	}
+	return false
 }
 
 // declineWarning: a dimension fell by DeclineDrop or more over TrendWindow
@@ -438,11 +509,13 @@ func (v *view) declineWarning(d Dimension, hs []hit, now, before float64) (Warni
 }
 
 // darkWarning: the customer's silence is DarkFactor times its own usual gap
-// and at least DarkMinGap. Graver the longer the silence, and when our own
-// messages go unanswered. Since is the last customer message.
+// and at least DarkMinGap, or a decision maker has gone quiet while we keep
+// reaching out (quietDecider). Graver the longer the silence, and when our
+// own messages go unanswered. Since is the last customer message (the
+// decision maker's own, for a quiet decider).
 func (v *view) darkWarning() (Warning, bool) {
-	d, ok := v.darkness()
-	if !ok || !d.dark {
+	d, ok := v.goingDark()
+	if !ok {
 		return Warning{}, false
 	}
 	ratio := d.gap / d.threshold
@@ -453,7 +526,7 @@ func (v *view) darkWarning() (Warning, bool) {
 	case ratio >= 1.5:
 		lvl = 1
 	}
-	if len(d.unanswered) >= 2 {
+	if len(d.unanswered)+d.refusals >= 2 {
 		lvl++
 	}
 	w := Warning{Kind: GoingDark, Severity: lvl.severity(), Since: d.last.at}
@@ -464,11 +537,25 @@ func (v *view) darkWarning() (Warning, bool) {
 	}
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "客户方最近一次与我们沟通是%s在 %s 的%s", v.nameOr(d.last.who, "客户"), v.date(d.last.at), channelNames[d.last.channel])
-	if d.last.subject != "" {
-		fmt.Fprintf(&b, "（“%s”）", clip(d.last.subject, 40))
+	contact := d.last.who
+	if d.decider != "" {
+		contact = d.decider
+		fmt.Fprintf(&b, "%s最近一次直接与我们沟通是在 %s 的%s", v.who(d.decider), v.date(d.last.at), channelNames[d.last.channel])
+		if d.last.subject != "" {
+			fmt.Fprintf(&b, "（“%s”）", clip(d.last.subject, 40))
+		}
+		fmt.Fprintf(&b, "，此后已 %d 天没有回应（平时大约每 %s 天就有一次往来）", int(d.gap), fmtDays(d.cadence))
+		if d.refusals > 0 {
+			fmt.Fprintf(&b, "，其间 %d 次未打开我方资料或拒绝、取消会议", d.refusals)
+		}
+		b.WriteString("；客户方虽仍有人与我们往来，但决策人已经沉默。")
+	} else {
+		fmt.Fprintf(&b, "客户方最近一次与我们沟通是%s在 %s 的%s", v.nameOr(d.last.who, "客户"), v.date(d.last.at), channelNames[d.last.channel])
+		if d.last.subject != "" {
+			fmt.Fprintf(&b, "（“%s”）", clip(d.last.subject, 40))
+		}
+		fmt.Fprintf(&b, "，此后已 %d 天没有客户消息，而该客户平时大约每 %s 天就有一次往来。", int(d.gap), fmtDays(d.cadence))
 	}
-	fmt.Fprintf(&b, "，此后已 %d 天没有客户消息，而该客户平时大约每 %s 天就有一次往来。", int(d.gap), fmtDays(d.cadence))
 	if n := len(d.unanswered); n > 0 {
 		last := d.unanswered[n-1]
 		fmt.Fprintf(&b, "期间我方已发出 %d 条消息未获回复（最近一条是 %s", n, v.date(last.OccurredAt))
@@ -477,8 +564,8 @@ func (v *view) darkWarning() (Warning, bool) {
 		}
 		b.WriteString("）。")
 	}
-	fmt.Fprintf(&b, "建议换一种方式触达：今天直接给%s打电话", v.nameOr(d.last.who, "客户对接人"))
-	if other := v.otherContact(d.last.who); other != "" {
+	fmt.Fprintf(&b, "建议换一种方式触达：今天直接给%s打电话", v.nameOr(contact, "客户对接人"))
+	if other := v.otherContact(contact); other != "" {
 		fmt.Fprintf(&b, "，或通过%s了解近况", v.name(other))
 	}
 	b.WriteString("；如仍无回应，请上级出面约一次拜访。")
@@ -684,10 +771,16 @@ func (v *view) replacement(d departure) (string, time.Time, bool) {
 
 // competitorWarning: the customer named a competitor within Lookback and
 // the same contact has not engaged positively since. Graver when it
-// happens more than once, or when a decision maker or buyer says it.
-func (v *view) competitorWarning() (Warning, bool) {
+// happens more than once, or when a decision maker or buyer says it. A
+// rival's price or terms quoted in a negotiation already reported as
+// commercial sensitivity is leverage in that negotiation and is reported
+// there.
+func (v *view) competitorWarning(reported map[string]bool) (Warning, bool) {
 	var open []*objection
 	for _, o := range v.objs {
+		if reported[o.MessageID] && isPaymentQuestion(o.Subtype, o.Text) {
+			continue
+		}
 		if o.competitor && !o.answered && v.asOf.Sub(o.OccurredAt) <= v.cfg.Lookback {
 			open = append(open, o)
 		}

@@ -6,6 +6,7 @@
 //	guanxi extract   extract items from a JSONL file of messages
 //	guanxi train     train the sentence model from the annotated corpus
 //	guanxi eval      measure extraction against gold annotations
+//	guanxi scenario  judge scores and warnings against an analyst's expectations
 //	guanxi audit     audit the relationship health of a sample of accounts
 //	guanxi serve     HTTP JSON API with role-based access and Prometheus metrics
 package main
@@ -37,6 +38,7 @@ func init() {
 		{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
 		{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
 		{"eval", "measure extraction against gold annotations: precision, recall, F1, party and due-date accuracy", runEval},
+		{"scenario", "judge scores and warnings on a scenario set against the analyst's expectations", runScenario},
 		{"audit", "audit the relationship health of a seeded sample of accounts: trust balance, weak spots, advice (table, JSON or HTML)", runAudit},
 		{"serve", "serve the HTTP JSON API over the graph, scores and warnings, with roles, tokens and metrics", runServe},
 	}
