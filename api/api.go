@@ -58,7 +58,9 @@ type server struct {
 	log     *slog.Logger
 	scoring []scoring.Option
 	risk    float64
-	metrics *metrics
+	// baseline is the neutral score, shown for a contact without signals.
+	baseline float64
+	metrics  *metrics
 }
 
 // New returns the HTTP handler of the guanxi API. The endpoints, the roles
@@ -83,6 +85,7 @@ func New(cfg Config) http.Handler {
 		}
 	}
 	s.risk = sc.RiskThreshold
+	s.baseline = sc.Baseline
 	for i, u := range cfg.Users {
 		one := []User{u}
 		one[0].Team = slices.Clone(u.Team)
@@ -110,7 +113,7 @@ func New(cfg Config) http.Handler {
 	handle("GET", "/v1/accounts/{id}", s.auth(s.getAccount))
 	handle("GET", "/v1/accounts/{id}/commitments", s.auth(s.accountList("commitments", commitments)))
 	handle("GET", "/v1/accounts/{id}/objections", s.auth(s.accountList("objections", objections)))
-	handle("GET", "/v1/accounts/{id}/contacts", s.auth(s.accountList("contacts", contacts)))
+	handle("GET", "/v1/accounts/{id}/contacts", s.auth(s.accountList("contacts", s.contacts)))
 	handle("GET", "/v1/accounts/{id}/timeline", s.auth(s.accountList("events", timeline)))
 	handle("GET", "/v1/warnings", s.auth(s.listWarnings))
 	handle("GET", "/v1/contacts/left", s.auth(s.listLeft))
@@ -406,8 +409,9 @@ func objections(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *repo
 	return func() any { return nonNil(rep.Objections) }, nil
 }
 
-func contacts(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
-	rep.Contacts = graph.ContactCoverage(f, asOf)
+// contacts lists the account's customer contacts: coverage and trust.
+func (s *server) contacts(_ *http.Request, f graph.AccountFacts, asOf time.Time, rep *report) (func() any, error) {
+	rep.Contacts = newContactViews(graph.ContactCoverage(f, asOf), scoring.EvaluateContacts(f, asOf, s.scoring...), s.baseline)
 	return func() any { return nonNil(rep.Contacts) }, nil
 }
 

@@ -589,3 +589,82 @@ func TestNewIgnoresBadUsers(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, rec.Code)
 	assert.Contains(t, logs.String(), "user ignored")
 }
+
+func TestAccountTrendAndContactScores(t *testing.T) {
+	e := newEnv(t)
+
+	var acct struct {
+		Score struct {
+			Technical float64 `json:"technical"`
+			Trend     *struct {
+				Since      time.Time `json:"since"`
+				Technical  float64   `json:"technical"`
+				Commercial *float64  `json:"commercial"`
+				Emotional  float64   `json:"emotional"`
+				Before     struct {
+					Technical  float64  `json:"technical"`
+					Commercial *float64 `json:"commercial"`
+				} `json:"before"`
+			} `json:"trend"`
+		} `json:"score"`
+	}
+	e.get("/v1/accounts/ACME", "tok-ops", &acct)
+	tr := acct.Score.Trend
+	require.NotNil(t, tr, "the account answer carries the 30-day trend")
+	assert.True(t, tr.Since.Equal(asOf.Add(-30*24*time.Hour)))
+	assert.Equal(t, 60.0, tr.Before.Technical, "30 days earlier ACME had no history")
+	assert.InDelta(t, acct.Score.Technical-60, tr.Technical, 0.05)
+	require.NotNil(t, tr.Commercial)
+	assert.Less(t, *tr.Commercial, 0.0, "price and terms objections since")
+
+	type contactJSON struct {
+		ID         string            `json:"id"`
+		Role       graph.ContactRole `json:"role"`
+		Technical  float64           `json:"technical"`
+		Commercial *float64          `json:"commercial"`
+		Emotional  float64           `json:"emotional"`
+		WeakLink   bool              `json:"weak_link"`
+		Evidence   []map[string]any  `json:"evidence"`
+		Trend      *map[string]any   `json:"trend"`
+	}
+	var contacts struct {
+		Contacts []contactJSON `json:"contacts"`
+	}
+	byID := func() map[string]contactJSON {
+		out := map[string]contactJSON{}
+		for _, c := range contacts.Contacts {
+			out[c.ID] = c
+		}
+		return out
+	}
+
+	e.get("/v1/accounts/ACME/contacts", "tok-rep1", &contacts)
+	cs := byID()
+	require.Len(t, cs, 2)
+	buyer, it := cs["c2"], cs["c1"]
+	assert.Equal(t, graph.RoleProcurementFinance, buyer.Role)
+	require.NotNil(t, buyer.Commercial)
+	require.NotNil(t, it.Commercial)
+	assert.Less(t, *buyer.Commercial, *it.Commercial, "the buyer objected to price and terms")
+	assert.Less(t, it.Technical, buyer.Technical, "the IT director objected to the interface")
+	for _, c := range cs {
+		require.NotNil(t, c.Trend, c.ID)
+		require.NotEmpty(t, c.Evidence, c.ID)
+		for _, ev := range c.Evidence {
+			assert.NotEmpty(t, ev["message_id"], c.ID)
+		}
+	}
+
+	contacts.Contacts = nil
+	e.get("/v1/accounts/ACME/contacts", "tok-delivery", &contacts)
+	cs = byID()
+	require.Len(t, cs, 2)
+	for _, c := range cs {
+		assert.Nil(t, c.Commercial, "delivery sees no commercial dimension of %s", c.ID)
+		assert.NotContains(t, *c.Trend, "commercial")
+		for _, ev := range c.Evidence {
+			assert.NotEqual(t, "commercial", ev["dimension"])
+		}
+	}
+	assert.Less(t, cs["c1"].Technical, 60.0, "technical trust stays visible")
+}

@@ -20,7 +20,8 @@
 //
 // Delivery (交付/实施) sees commitments, technical objections, pain points,
 // technical and emotional trust, and the warnings about them. It does not
-// see the commercial score, commercial evidence, price / terms / payment /
+// see the commercial score (the account's, its trend's or a contact's),
+// commercial evidence, price / terms / payment /
 // cost / competitor objections, promises to pay, or the
 // commercial_sensitivity and competitor_threat warnings; quotes of such
 // objections are cut out of the other warnings' messages, and its at_risk
@@ -35,10 +36,10 @@
 // # Endpoints
 //
 //	GET /v1/accounts                        visible accounts with score, at_risk and warning count
-//	GET /v1/accounts/{id}                   score with evidence, active warnings
+//	GET /v1/accounts/{id}                   score with evidence and 30-day trend, active warnings
 //	GET /v1/accounts/{id}/commitments       open commitments, ?party=vendor|customer
 //	GET /v1/accounts/{id}/objections        unresolved objections
-//	GET /v1/accounts/{id}/contacts          contact coverage (multi-threading)
+//	GET /v1/accounts/{id}/contacts          contact coverage (multi-threading) and each contact's trust
 //	GET /v1/accounts/{id}/timeline          interactions, items and activities in time order
 //	GET /v1/warnings                        active warnings of visible accounts, ?kind=&severity=
 //	GET /v1/contacts/left                   contacts who left, and whether they were key

@@ -19,7 +19,7 @@ type report struct {
 	Warnings    []scoring.Warning
 	Commitments []graph.ItemEvidence
 	Objections  []graph.ItemEvidence
-	Contacts    []graph.Coverage
+	Contacts    []contactView
 	Timeline    []graph.Event
 	Left        []graph.Departure
 }
@@ -34,18 +34,89 @@ type scoreView struct {
 	Emotional  float64            `json:"emotional"`
 	AtRisk     bool               `json:"at_risk"`
 	Evidence   []scoring.Evidence `json:"evidence"`
+	Trend      *trendView         `json:"trend,omitempty"`
 }
 
 func newScoreView(s scoring.Score) *scoreView {
 	c := s.Commercial
-	ev := s.Evidence
-	if ev == nil {
-		ev = []scoring.Evidence{}
-	}
 	return &scoreView{
 		AccountID: s.AccountID, AsOf: s.AsOf, Technical: s.Technical,
-		Commercial: &c, Emotional: s.Emotional, AtRisk: s.AtRisk, Evidence: ev,
+		Commercial: &c, Emotional: s.Emotional, AtRisk: s.AtRisk, Evidence: nonNil(s.Evidence),
+		Trend: newTrendView(s.Trend),
 	}
+}
+
+// levelsView is scoring.Levels with a commercial value that can be left
+// out.
+type levelsView struct {
+	Technical  float64  `json:"technical"`
+	Commercial *float64 `json:"commercial,omitempty"`
+	Emotional  float64  `json:"emotional"`
+}
+
+// trendView is scoring.Trend as the API shows it.
+type trendView struct {
+	Since      time.Time  `json:"since"`
+	Technical  float64    `json:"technical"`
+	Commercial *float64   `json:"commercial,omitempty"`
+	Emotional  float64    `json:"emotional"`
+	Before     levelsView `json:"before"`
+}
+
+func newTrendView(t *scoring.Trend) *trendView {
+	if t == nil {
+		return nil
+	}
+	c, bc := t.Commercial, t.Before.Commercial
+	return &trendView{
+		Since: t.Since, Technical: t.Technical, Commercial: &c, Emotional: t.Emotional,
+		Before: levelsView{Technical: t.Before.Technical, Commercial: &bc, Emotional: t.Before.Emotional},
+	}
+}
+
+// hideCommercial drops the commercial values of a trend.
+func (t *trendView) hideCommercial() {
+	if t != nil {
+		t.Commercial, t.Before.Commercial = nil, nil
+	}
+}
+
+// contactView is a customer contact as the contacts endpoint shows it:
+// coverage (how often and through whom we reach them) and their trust.
+type contactView struct {
+	graph.Coverage
+	Technical  float64             `json:"technical"`
+	Commercial *float64            `json:"commercial,omitempty"`
+	Emotional  float64             `json:"emotional"`
+	WeakLink   bool                `json:"weak_link"`
+	WeakIn     []scoring.Dimension `json:"weak_in,omitempty"`
+	Evidence   []scoring.Evidence  `json:"evidence"`
+	Trend      *trendView          `json:"trend,omitempty"`
+}
+
+// newContactViews joins the coverage of each contact with their score,
+// in the order of the coverage. A contact without a score (none is
+// expected) shows the coverage alone, at the neutral baseline.
+func newContactViews(cov []graph.Coverage, scores []scoring.ContactScore, baseline float64) []contactView {
+	byID := make(map[string]scoring.ContactScore, len(scores))
+	for _, s := range scores {
+		byID[s.ContactID] = s
+	}
+	out := make([]contactView, 0, len(cov))
+	for _, c := range cov {
+		s, ok := byID[c.ID]
+		if !ok {
+			s = scoring.ContactScore{Technical: baseline, Commercial: baseline, Emotional: baseline}
+		}
+		commercial := s.Commercial
+		out = append(out, contactView{
+			Coverage:  c,
+			Technical: s.Technical, Commercial: &commercial, Emotional: s.Emotional,
+			WeakLink: s.WeakLink, WeakIn: slices.Clone(s.WeakIn),
+			Evidence: nonNil(slices.Clone(s.Evidence)), Trend: newTrendView(s.Trend),
+		})
+	}
+	return out
 }
 
 // redactedMark stands in a warning's message where a commercial quote was.
@@ -74,9 +145,10 @@ func isCommercial(t extract.Type, subtype string) bool {
 // redact removes from r what u's role may not see. Delivery sees delivery
 // facts: commitments, technical objections, pain points, technical and
 // emotional trust, but no commercial score, no commercial evidence, no
-// price / terms / competitor objections and no warning about commercial
-// terms. Its at_risk flag is recomputed from what it can see, so that it
-// does not betray a low commercial score. Every other role sees the report
+// price / terms / competitor objections, no warning about commercial
+// terms, and no commercial trend or contact score. Its at_risk flag, and
+// each contact's weak_link, are recomputed from what it can see, so that
+// they do not betray a low commercial score. Every other role sees the report
 // as it is; which accounts they see is decided by visible.
 func redact(u *User, f graph.AccountFacts, r *report, riskThreshold float64) {
 	if u.Role != RoleDelivery {
@@ -118,6 +190,15 @@ func redact(u *User, f graph.AccountFacts, r *report, riskThreshold float64) {
 				s.AtRisk = true
 			}
 		}
+		s.Trend.hideCommercial()
+	}
+	for i := range r.Contacts {
+		c := &r.Contacts[i]
+		c.Commercial = nil
+		c.Evidence = slices.DeleteFunc(slices.Clone(c.Evidence), hidden)
+		c.WeakIn = slices.DeleteFunc(slices.Clone(c.WeakIn), func(d scoring.Dimension) bool { return d == scoring.Commercial })
+		c.WeakLink = len(c.WeakIn) > 0
+		c.Trend.hideCommercial()
 	}
 	commercial := func(e graph.ItemEvidence) bool { return isCommercial(e.Type, e.Subtype) }
 	r.Commitments = slices.DeleteFunc(r.Commitments, commercial)

@@ -35,6 +35,15 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+func BenchmarkEvaluateContacts(b *testing.B) {
+	f := busyAccount().facts()
+	asOf := at("2025-03-31 18:00")
+	b.ReportAllocs()
+	for b.Loop() {
+		scoring.EvaluateContacts(f, asOf)
+	}
+}
+
 func BenchmarkTrackerUpdate(b *testing.B) {
 	_, ws := scoring.Evaluate(trouble().facts(), at("2025-03-31 18:00"))
 	tr := scoring.NewTracker()

@@ -23,6 +23,15 @@
 // history gives the answers of the time. Score.Evidence lists, per
 // dimension, the signals that moved it most, with signed deltas.
 //
+// Score.Trend is each dimension now minus its value TrendWindow (30 days)
+// earlier, evaluated on the facts known then, with the earlier values.
+//
+// EvaluateContacts applies the same formula to each customer contact, over
+// the signals that involve that person (what they said, promised or objected
+// to, the material and meetings they took up or turned down, the promises
+// we made to them), with their own evidence and trend, and marks as a weak
+// link a contact still there with a dimension below RiskThreshold.
+//
 // An account is at risk when a dimension is below RiskThreshold (45) or a
 // high-severity warning is active.
 //

@@ -20,13 +20,7 @@ var dimensions = [3]Dimension{Technical, Commercial, Emotional}
 // result depends only on the arguments: not on the wall clock, nor on the
 // order of the facts.
 func Evaluate(facts graph.AccountFacts, asOf time.Time, opts ...Option) (Score, []Warning) {
-	cfg := DefaultConfig()
-	for _, o := range opts {
-		if o != nil {
-			o(&cfg)
-		}
-	}
-	cfg = cfg.withDefaults()
+	cfg := resolve(opts)
 
 	v := newView(facts, asOf, cfg)
 	hs := v.hits()
@@ -43,6 +37,9 @@ func Evaluate(facts graph.AccountFacts, asOf time.Time, opts ...Option) (Score, 
 		Commercial: now[1],
 		Emotional:  now[2],
 		Evidence:   evidence,
+		// The earlier values are needed for the decline warnings anyway,
+		// so the trend costs nothing extra.
+		Trend: newTrend(now, before, then.asOf),
 	}
 	for _, x := range now {
 		if x < cfg.RiskThreshold {
@@ -57,13 +54,41 @@ func Evaluate(facts graph.AccountFacts, asOf time.Time, opts ...Option) (Score, 
 	return s, ws
 }
 
+// resolve applies the options to the default configuration.
+func resolve(opts []Option) Config {
+	cfg := DefaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	return cfg.withDefaults()
+}
+
+// newTrend compares the dimensions now with their values at since.
+func newTrend(now, before [3]float64, since time.Time) *Trend {
+	return &Trend{
+		Since:      since,
+		Technical:  round1(now[0] - before[0]),
+		Commercial: round1(now[1] - before[1]),
+		Emotional:  round1(now[2] - before[2]),
+		Before:     Levels{Technical: before[0], Commercial: before[1], Emotional: before[2]},
+	}
+}
+
 // hit is one occurrence of a signal.
 type hit struct {
 	sig   Signal
 	at    time.Time
 	msgID string
 	quote string
-	who   string    // the person it is about, when there is one
+	who   string // the person it is about, when there is one
+	// with lists the other people it concerns: everyone who took part in
+	// a message, the contacts a promise of ours was made to.
+	with []string
+	// whole marks a condition of the account as a whole (its silence, its
+	// threading), which no single contact's score carries.
+	whole bool
 	topic Dimension // the dimension the text is about, for Weight.Topic
 	// scale multiplies the weight: the extractor's confidence, the
 	// resolved-objection factor, or how long a standing signal has stood.
@@ -82,7 +107,7 @@ func (v *view) hits() []hit {
 		if t.channel == chanMeeting || t.channel == chanCall {
 			sig = SigMeetingHeld
 		}
-		add(hit{sig: sig, at: t.at, msgID: t.msgID, quote: t.subject, who: t.who, scale: 1})
+		add(hit{sig: sig, at: t.at, msgID: t.msgID, quote: t.subject, who: t.who, with: t.talkers, scale: 1})
 	}
 
 	for _, it := range v.items {
@@ -136,6 +161,7 @@ func (v *view) hits() []hit {
 		switch {
 		case !customer && a.Kind == actMeetingCancelled:
 			h.sig = SigVendorMeetingCancel
+			h.with = v.customersIn(a.MessageID)
 		case !customer:
 			continue
 		case a.Kind == actAttachmentOpened && tech:
@@ -170,20 +196,22 @@ func (v *view) hits() []hit {
 	}
 
 	if d, ok := v.goingDark(); ok {
+		// The account's silence is everyone's; a quiet decision maker's is
+		// their own.
 		add(hit{sig: SigGoingDark, at: d.last.at, msgID: d.last.msgID, quote: d.last.subject, who: d.last.who,
-			scale: min(d.gap/d.threshold, 3), standing: true})
+			scale: min(d.gap/d.threshold, 3), standing: true, whole: d.decider == ""})
 	}
 	if recent, usual, ok := v.responsiveness(); ok && recent <= usual/2 {
 		last := v.touches[len(v.touches)-1]
 		add(hit{sig: SigResponsivenessDrop, at: v.asOf, msgID: last.msgID, quote: last.subject, who: last.who,
-			scale: 2 * (1 - recent/usual), standing: true})
+			scale: 2 * (1 - recent/usual), standing: true, whole: true})
 	}
 	th := v.threads()
 	switch {
 	case th.single:
-		add(hit{sig: SigSingleThreaded, at: th.first.at, msgID: th.last.msgID, quote: th.last.subject, who: th.contacts[0], scale: 1, standing: true})
+		add(hit{sig: SigSingleThreaded, at: th.first.at, msgID: th.last.msgID, quote: th.last.subject, who: th.contacts[0], scale: 1, standing: true, whole: true})
 	case len(th.contacts) >= 3:
-		add(hit{sig: SigMultiThreaded, at: v.asOf, scale: float64(min(len(th.contacts)-2, 3)), standing: true})
+		add(hit{sig: SigMultiThreaded, at: v.asOf, scale: float64(min(len(th.contacts)-2, 3)), standing: true, whole: true})
 	}
 	return hs
 }
@@ -263,12 +291,18 @@ func overdueGrowth(days int) float64 {
 // one growing with the days overdue.
 func (v *view) chainHits(c *chain, add func(hit)) {
 	msgs := map[string]bool{}
+	var to []string // the customer contacts our promise was made to
+	if c.party == sideVendor {
+		for _, m := range c.members {
+			to = union(to, v.promisedTo(m))
+		}
+	}
 	for i, m := range c.members {
 		switch {
 		case c.party == sideCustomer:
 			add(hit{sig: SigCustomerCommitment, at: m.OccurredAt, msgID: m.MessageID, quote: m.Text, who: m.Speaker, topic: c.topic, scale: m.scale})
 		case i > 0 && !msgs[m.MessageID]:
-			add(hit{sig: SigCommitmentRescheduled, at: m.OccurredAt, msgID: m.MessageID, quote: m.Text, who: m.Speaker, topic: c.topic, scale: m.scale})
+			add(hit{sig: SigCommitmentRescheduled, at: m.OccurredAt, msgID: m.MessageID, quote: m.Text, who: m.Speaker, with: to, topic: c.topic, scale: m.scale})
 		}
 		msgs[m.MessageID] = true
 	}
@@ -284,7 +318,7 @@ func (v *view) chainHits(c *chain, add func(hit)) {
 				sig = SigVendorCommitmentLate
 			}
 		}
-		add(hit{sig: sig, at: c.sign.at, msgID: c.sign.msgID, quote: c.sign.quote, who: first.Speaker, topic: c.topic, scale: first.scale})
+		add(hit{sig: sig, at: c.sign.at, msgID: c.sign.msgID, quote: c.sign.quote, who: first.Speaker, with: to, topic: c.topic, scale: first.scale})
 		return
 	}
 	missed, days, ok := v.overdue(c)
@@ -292,7 +326,7 @@ func (v *view) chainHits(c *chain, add func(hit)) {
 		return
 	}
 	m := missed[0]
-	h := hit{sig: SigVendorCommitmentOverdue, at: m.day, msgID: m.member.MessageID, quote: m.member.Text, who: m.member.Speaker, topic: c.topic, scale: m.member.scale}
+	h := hit{sig: SigVendorCommitmentOverdue, at: m.day, msgID: m.member.MessageID, quote: m.member.Text, who: m.member.Speaker, with: to, topic: c.topic, scale: m.member.scale}
 	if c.party == sideCustomer {
 		h.sig = SigCustomerCommitmentLapsed
 	}

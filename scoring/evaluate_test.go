@@ -502,7 +502,8 @@ func TestEvaluateClamps(t *testing.T) {
 func TestEvaluateEmpty(t *testing.T) {
 	s, ws := scoring.Evaluate(graph.AccountFacts{Account: graph.Account{ID: "acct-new"}}, at("2025-03-31 18:00"))
 	assert.Empty(t, ws)
-	assert.Equal(t, scoring.Score{AccountID: "acct-new", AsOf: at("2025-03-31 18:00"), Technical: 60, Commercial: 60, Emotional: 60}, s)
+	assert.Equal(t, scoring.Score{AccountID: "acct-new", AsOf: at("2025-03-31 18:00"), Technical: 60, Commercial: 60, Emotional: 60,
+		Trend: &scoring.Trend{Since: at("2025-03-01 18:00"), Before: scoring.Levels{Technical: 60, Commercial: 60, Emotional: 60}}}, s)
 }
 
 func TestEvaluateOptions(t *testing.T) {

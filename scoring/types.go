@@ -31,6 +31,51 @@ type Score struct {
 	Emotional  float64    `json:"emotional"`
 	AtRisk     bool       `json:"at_risk"`
 	Evidence   []Evidence `json:"evidence"`
+	// Trend is how the dimensions moved over the TrendWindow (30 days)
+	// before AsOf. Evaluate always sets it; it is a pointer so that score
+	// lines written before it existed read back without one.
+	Trend *Trend `json:"trend,omitempty"`
+}
+
+// Levels are the three dimensions of trust at one time.
+type Levels struct {
+	Technical  float64 `json:"technical"`
+	Commercial float64 `json:"commercial"`
+	Emotional  float64 `json:"emotional"`
+}
+
+// Trend compares a score with the score of the same facts evaluated at
+// Since (TrendWindow before it): each dimension is now minus then, rounded
+// to one decimal, so −4.2 means 4.2 points lower than 30 days earlier.
+type Trend struct {
+	Since      time.Time `json:"since"`
+	Technical  float64   `json:"technical"`
+	Commercial float64   `json:"commercial"`
+	Emotional  float64   `json:"emotional"`
+	// Before holds the values at Since.
+	Before Levels `json:"before"`
+}
+
+// ContactScore is one customer contact's trust as of a time: the account
+// formula applied to the signals that involve that person.
+type ContactScore struct {
+	AccountID  string    `json:"account_id"`
+	ContactID  string    `json:"contact_id"`
+	Name       string    `json:"name,omitempty"`
+	Title      string    `json:"title,omitempty"`
+	AsOf       time.Time `json:"as_of"`
+	Technical  float64   `json:"technical"`
+	Commercial float64   `json:"commercial"`
+	Emotional  float64   `json:"emotional"`
+	// Left is set when the contact had left the company by AsOf.
+	Left bool `json:"left,omitempty"`
+	// WeakIn lists the dimensions below RiskThreshold of a contact still
+	// there; WeakLink is set when there is any: the person the account's
+	// trust is weakest through.
+	WeakLink bool        `json:"weak_link"`
+	WeakIn   []Dimension `json:"weak_in,omitempty"`
+	Evidence []Evidence  `json:"evidence"`
+	Trend    *Trend      `json:"trend,omitempty"`
 }
 
 // Kind is the vocabulary of churn-risk warnings.
