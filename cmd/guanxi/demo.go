@@ -12,7 +12,6 @@ import (
 	"github.com/guanxi-dev/guanxi/graph"
 	"github.com/guanxi-dev/guanxi/ingest"
 	"github.com/guanxi-dev/guanxi/ingest/broker"
-	"github.com/guanxi-dev/guanxi/pipeline"
 	"github.com/guanxi-dev/guanxi/report"
 	"github.com/guanxi-dev/guanxi/scoring"
 )
@@ -64,16 +63,6 @@ func runDemo(ctx context.Context, args []string) error {
 	}
 	slog.Info("corpus published", "file", *corpus, "messages", published)
 
-	ex, closeModel, err := c.openExtractor()
-	if err != nil {
-		return err
-	}
-	defer closeModel()
-	store, err := c.openStore(ctx, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
 	src, err := ingest.NewKafkaSource(ingest.KafkaConfig{Brokers: []string{b.Addr()}, Topic: "guanxi.messages", GroupID: "guanxi-demo"})
 	if err != nil {
 		return err
@@ -84,8 +73,11 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer out.Close()
-
-	p := &pipeline.Pipeline{Source: src, Extractor: ex, Store: store, Emitter: out, AsOf: asOf, BatchSize: c.batch}
+	p, store, closePipeline, err := c.newPipeline(ctx, src, out, asOf)
+	if err != nil {
+		return err
+	}
+	defer closePipeline()
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	start := time.Now()

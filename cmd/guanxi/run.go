@@ -109,6 +109,23 @@ func (c *common) openExtractor() (*extract.Extractor, func(), error) {
 // openStore opens the graph. With mustExist, an embedded store that is not
 // on disk is an error rather than a new empty graph: reading commands would
 // otherwise report on nothing.
+// newPipeline opens the model and the graph and wires them between a
+// source and an emitter. It returns the graph too, for reading after the
+// run, and a function that closes what it opened.
+func (c *common) newPipeline(ctx context.Context, src pipeline.Source, out pipeline.Emitter, asOf func() time.Time) (*pipeline.Pipeline, *graph.Store, func(), error) {
+	ex, closeModel, err := c.openExtractor()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	store, err := c.openStore(ctx, false)
+	if err != nil {
+		closeModel()
+		return nil, nil, nil, err
+	}
+	p := &pipeline.Pipeline{Source: src, Extractor: ex, Store: store, Emitter: out, AsOf: asOf, BatchSize: c.batch}
+	return p, store, func() { store.Close(); closeModel() }, nil
+}
+
 func (c *graphFlags) openStore(ctx context.Context, mustExist bool) (*graph.Store, error) {
 	embedded := c.backend == graph.BackendBBolt || c.backend == graph.BackendLevelDB
 	if _, err := os.Stat(c.store); mustExist && embedded && err != nil {
@@ -193,17 +210,11 @@ func runRun(ctx context.Context, args []string) error {
 	default:
 		return errors.New("give --brokers, or --in and --out")
 	}
-	ex, closeModel, err := c.openExtractor()
+	p, _, closePipeline, err := c.newPipeline(ctx, src, out, asOf)
 	if err != nil {
 		return err
 	}
-	defer closeModel()
-	store, err := c.openStore(ctx, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	p := &pipeline.Pipeline{Source: src, Extractor: ex, Store: store, Emitter: out, AsOf: asOf, BatchSize: c.batch}
+	defer closePipeline()
 	if len(hooks) > 0 {
 		n, err := notify.NewNotifier(hooks, notify.WithLogger(slog.Default()))
 		if err != nil {
