@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -163,7 +164,7 @@ func (e *Extractor) items(msgs []ingest.Message, refs []ref, preds []models.Pred
 	}
 	for k, p := range preds {
 		v := decide(p, labels)
-		if v.label == None || v.conf < e.MinConfidence {
+		if v.label == None || v.conf < e.MinConfidence || isBareDate(refs[k].unit.Text) {
 			continue
 		}
 		msg := &msgs[refs[k].msg]
@@ -172,6 +173,14 @@ func (e *Extractor) items(msgs []ingest.Message, refs []ref, preds []models.Pred
 	}
 	return out
 }
+
+// bareDate matches a unit that is nothing but a calendar date, such as the
+// date line under a formal letter's signature ("二〇二六年五月二十日"): it
+// promises, objects to and complains of nothing, whatever the model makes of
+// its digits.
+var bareDate = regexp.MustCompile(`^[〇零一二三四五六七八九十0-9０-９]{2,4}\s*年\s*[0-9０-９一二三四五六七八九十]{1,2}\s*月\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[日号]?$`)
+
+func isBareDate(text string) bool { return bareDate.MatchString(strings.TrimSpace(text)) }
 
 // labeller is a Classifier that tells its labels; models.Classifier does.
 type labeller interface {

@@ -34,3 +34,17 @@ func TestSplit(t *testing.T) {
 		})
 	}
 }
+
+func TestIsBareDate(t *testing.T) {
+	for text, want := range map[string]bool{
+		"二〇二六年五月二十日":        true,
+		"2026年5月20日":        true,
+		" 2026 年 11 月 3 日 ": true,
+		"二〇二五年四月十六日":        true,
+		"2026年5月20日前提供报告":   false,
+		"我们5月20日前提供报告":      false,
+		"五月二十日":             false,
+	} {
+		assert.Equal(t, want, isBareDate(text), text)
+	}
+}
