@@ -99,22 +99,12 @@ func htmlAccountOf(a AccountAudit) htmlAccount {
 	for _, w := range a.Warnings {
 		h.HTMLWarnings = append(h.HTMLWarnings, htmlWarning{
 			Kind:     report.KindName(w.Kind),
-			Severity: severityName(w.Severity),
+			Severity: report.SeverityName(w.Severity),
 			Since:    w.Since.In(scoring.DefaultConfig().Location).Format("2006-01-02"),
 			Message:  w.Message,
 		})
 	}
 	return h
-}
-
-func severityName(s scoring.Severity) string {
-	switch s {
-	case scoring.SeverityHigh:
-		return "高"
-	case scoring.SeverityMedium:
-		return "中"
-	}
-	return "低"
 }
 
 // WriteHTML writes a self-contained, printable HTML page: no scripts, no

@@ -42,17 +42,7 @@ func FromChanges(changes []scoring.Change, name func(accountID string) string) [
 func KindName(k scoring.Kind) string { return report.KindName(k) }
 
 // SeverityName is the Chinese label of a severity: 高, 中 or 低.
-func SeverityName(s scoring.Severity) string {
-	switch s {
-	case scoring.SeverityHigh:
-		return "高"
-	case scoring.SeverityMedium:
-		return "中"
-	case scoring.SeverityLow:
-		return "低"
-	}
-	return string(s)
-}
+func SeverityName(s scoring.Severity) string { return report.SeverityName(s) }
 
 // ActionName is the Chinese label of what happened to a warning: 新预警,
 // 预警更新 or 已解除.

@@ -79,7 +79,7 @@ func WriteTable(w io.Writer, rows []Account) error {
 		}
 		fmt.Fprintf(&b, "\n【%s】\n", r.Name)
 		for _, wn := range r.Warnings {
-			fmt.Fprintf(&b, "  · %s（%s，自 %s）%s\n", KindName(wn.Kind), severityName(wn.Severity), wn.Since.Format("2006-01-02"), wn.Message)
+			fmt.Fprintf(&b, "  · %s（%s，自 %s）%s\n", KindName(wn.Kind), SeverityName(wn.Severity), wn.Since.Format("2006-01-02"), wn.Message)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -123,15 +123,17 @@ func WriteAligned(b *strings.Builder, rows [][]string) {
 	}
 }
 
-func severityName(s scoring.Severity) string {
+// SeverityName is the Chinese label of a severity: 高, 中 or 低.
+func SeverityName(s scoring.Severity) string {
 	switch s {
 	case scoring.SeverityHigh:
 		return "高"
 	case scoring.SeverityMedium:
 		return "中"
-	default:
+	case scoring.SeverityLow:
 		return "低"
 	}
+	return string(s)
 }
 
 func minTrust(s scoring.Score) float64 {
