@@ -37,6 +37,7 @@ func init() {
 		{"run", "run the pipeline: --brokers for Kafka, or --in/--out for JSONL files", runRun},
 		{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
 		{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
+		{"corpus", "check annotated corpus files (messages and gold items) and print every problem", runCorpus},
 		{"eval", "measure extraction against gold annotations: precision, recall, F1, party and due-date accuracy", runEval},
 		{"scenario", "judge scores and warnings on a scenario set against the analyst's expectations", runScenario},
 		{"audit", "audit the relationship health of a seeded sample of accounts: trust balance, weak spots, advice (table, JSON or HTML)", runAudit},

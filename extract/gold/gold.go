@@ -483,3 +483,24 @@ func contains[T comparable](s []T, v T) bool {
 	}
 	return false
 }
+
+// LoadPath reads a split directory (see LoadDir), or one file pair named by
+// either of its files: X.messages.jsonl with X.gold.jsonl beside it.
+func LoadPath(path string) (messages []ingest.Message, items []Item, err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return LoadDir(path)
+	}
+	base, ok := strings.CutSuffix(path, MessagesSuffix)
+	if !ok {
+		if base, ok = strings.CutSuffix(path, GoldSuffix); !ok {
+			return nil, nil, fmt.Errorf("gold: %s: neither a directory nor a *%s or *%s file", path, MessagesSuffix, GoldSuffix)
+		}
+	}
+	if messages, err = LoadMessages(base + MessagesSuffix); err != nil {
+		return nil, nil, err
+	}
+	if items, err = Load(base + GoldSuffix); err != nil {
+		return nil, nil, err
+	}
+	return messages, items, nil
+}
