@@ -7,6 +7,7 @@ package asr
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // fillers are words speakers use to hold the floor. A speaker who starts a
@@ -16,20 +17,38 @@ var fillers = []string{"然后呢", "然后", "那个", "就是说", "嗯", "啊
 // Piece is a stretch of a turn by rune offsets [Start, End).
 type Piece struct{ Start, End int }
 
-// Pieces cuts an unpunctuated turn into pieces of at most maxRunes runes,
-// preferring blanks, commas and fillers as cut points. Text that already
-// has sentence punctuation should be split by sentence instead.
-func Pieces(text string, maxRunes int) []Piece {
+// Pieces cuts an unpunctuated turn into pieces of at most maxSpoken units
+// of spoken length (see SpokenLength), preferring blanks, commas and fillers
+// as cut points. Text that already has sentence punctuation should be split
+// by sentence instead.
+func Pieces(text string, maxSpoken int) []Piece {
 	runes := []rune(text)
-	if maxRunes <= 0 {
-		maxRunes = 40
+	if maxSpoken <= 0 {
+		maxSpoken = 40
+	}
+	// at[i] is the spoken length of runes[:i].
+	at := make([]int, len(runes)+1)
+	for i, r := range runes {
+		at[i+1] = at[i] + spokenWeight(runes, i, r)
 	}
 	var out []Piece
 	start := 0
 	for start < len(runes) {
 		end := len(runes)
-		if end-start > maxRunes {
-			end = cutPoint(runes, start, start+maxRunes)
+		if at[end]-at[start] > maxSpoken {
+			limit := start + 1
+			for limit < len(runes) && at[limit+1]-at[start] <= maxSpoken {
+				limit++
+			}
+			// Never cut a Latin word in two when it can be avoided.
+			l := limit
+			for l > start+1 && isWordRune(runes[l-1]) && isWordRune(runes[l]) {
+				l--
+			}
+			if l > start+1 {
+				limit = l
+			}
+			end = cutPoint(runes, start, limit)
 		}
 		if p, ok := trim(runes, start, end); ok {
 			out = append(out, p)
@@ -39,8 +58,39 @@ func Pieces(text string, maxRunes int) []Piece {
 	return out
 }
 
-// cutPoint finds the best boundary in (start+min, limit]: the last blank or
-// comma, else the last filler, else limit itself.
+// SpokenLength is how long text takes to say, roughly in syllables: a Han
+// character (or any other letter outside the Latin script) counts one, a
+// Latin word or number counts two, blanks and punctuation nothing. Cutting
+// by runes would cut an English line into three-word scraps while a Chinese
+// one of the same length is a whole clause.
+func SpokenLength(text string) int {
+	runes := []rune(text)
+	n := 0
+	for i, r := range runes {
+		n += spokenWeight(runes, i, r)
+	}
+	return n
+}
+
+func spokenWeight(runes []rune, i int, r rune) int {
+	switch {
+	case isWordRune(r):
+		if i > 0 && isWordRune(runes[i-1]) {
+			return 0
+		}
+		return 2
+	case unicode.IsLetter(r) || unicode.IsNumber(r):
+		return 1
+	}
+	return 0
+}
+
+// isWordRune reports whether r belongs to a Latin word or an Arabic
+// number, which are said as a whole.
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && unicode.IsDigit(r) || unicode.Is(unicode.Latin, r) || r == '\''
+}
+
 func cutPoint(r []rune, start, limit int) int {
 	minLen := (limit - start) / 3
 	for i := limit; i > start+minLen; i-- {
@@ -77,5 +127,18 @@ func trim(r []rune, start, end int) (Piece, bool) {
 // HasPunctuation reports whether text carries sentence punctuation, that
 // is, whether the engine or a person already punctuated it.
 func HasPunctuation(text string) bool {
-	return strings.ContainsAny(text, "。！？!?；;\n")
+	if strings.ContainsAny(text, "。！？!?；;\n") {
+		return true
+	}
+	// A Western full stop ends a sentence after a word ("Thanks. I'll send
+	// it today"), not inside a number or an abbreviation like "v2.1".
+	prev := rune(0)
+	runes := []rune(text)
+	for i, r := range runes {
+		if r == '.' && unicode.IsLetter(prev) && (i+1 == len(runes) || unicode.IsSpace(runes[i+1])) {
+			return true
+		}
+		prev = r
+	}
+	return false
 }

@@ -163,13 +163,52 @@ func (e *Extractor) items(msgs []ingest.Message, refs []ref, preds []models.Pred
 		labels = l.Labels()
 	}
 	for k, p := range preds {
+		msg := &msgs[refs[k].msg]
+		if ownWords(msg) && speakerSide(msg, refs[k].unit.Speaker) == string(ingest.SideVendor) {
+			p = onlyCommitments(p, labels)
+		}
 		v := decide(p, labels)
 		if v.label == None || v.conf < e.MinConfidence || isBareDate(refs[k].unit.Text) {
 			continue
 		}
-		msg := &msgs[refs[k].msg]
 		item := e.item(msg, refs[k].unit, v, model)
 		out[refs[k].msg] = append(out[refs[k].msg], item)
+	}
+	return out
+}
+
+// ownWords reports whether every unit of msg is in its speaker's own words:
+// a turn of a call or a chat, a sentence of an email. Meeting notes are not:
+// their author records what the other side said.
+func ownWords(msg *ingest.Message) bool {
+	return msg.Channel != ingest.ChannelMeeting
+}
+
+// onlyCommitments returns p with the probability of every label other than
+// none and the commitments moved onto those, in proportion. Objections and
+// pain points are the customer's: a vendor who says 价格偏高 or 对接很麻烦 in
+// their own words is restating the customer, or selling, and neither is an
+// item of theirs.
+func onlyCommitments(p models.Prediction, labels []string) models.Prediction {
+	if len(labels) != len(p.Probs) {
+		return p
+	}
+	out := models.Prediction{Probs: make([]float32, len(p.Probs))}
+	var kept float32
+	for i, l := range labels {
+		if t, _, _ := strings.Cut(l, ":"); t == None || t == string(Commitment) {
+			out.Probs[i] = p.Probs[i]
+			kept += p.Probs[i]
+		}
+	}
+	if kept <= 0 {
+		return p
+	}
+	for i, v := range out.Probs {
+		out.Probs[i] = v / kept
+		if out.Probs[i] > out.Confidence {
+			out.Label, out.Confidence = labels[i], out.Probs[i]
+		}
 	}
 	return out
 }

@@ -2,7 +2,10 @@ package extract
 
 import (
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/guanxi-dev/guanxi/extract/due"
 
 	"github.com/guanxi-dev/guanxi/ingest"
 )
@@ -15,17 +18,20 @@ import (
 const FeatureMark = "▁"
 
 // Inputs returns what the sentence classifier reads for each unit of msg,
-// in order: tokens for the channel and the speaker's side, the unit's
-// words, and the character bigrams of its text. Training examples are built
+// in order: tokens for the channel and the speaker's side, a token for each
+// date the unit names (see dateFeatures), the unit's words, and the
+// character bigrams of its text. Training examples are built
 // with the same function, so the model sees exactly what it was taught on.
 func (s *Segmenter) Inputs(msg *ingest.Message, units []Unit) []string {
 	out := make([]string, len(units))
 	channel := FeatureMark + "ch:" + string(msg.Channel)
+	sent := msg.OccurredAt.In(chinaTime)
 	for i, u := range units {
 		var b strings.Builder
 		b.WriteString(channel)
 		b.WriteString(" ")
 		b.WriteString(FeatureMark + "side:" + speakerSide(msg, u.Speaker))
+		writeDateFeatures(&b, u.Text, sent)
 		for _, w := range s.Words(u.Text) {
 			if w = strings.ReplaceAll(w, FeatureMark, ""); w != "" {
 				b.WriteString(" ")
@@ -36,6 +42,25 @@ func (s *Segmenter) Inputs(msg *ingest.Message, units []Unit) []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// writeDateFeatures appends a token for every date expression of text, read
+// against the time the message was sent: "date:deadline" for a limit still
+// ahead (周五前, 三天内, by Friday), "date:future" for a plain later day,
+// "date:past" for a day gone by. What a date is relative to the message
+// separates a promise (下周三前发给您) from a report (上周三已经发了), which
+// the words alone say poorly: 周三 reads the same in both.
+func writeDateFeatures(b *strings.Builder, text string, sent time.Time) {
+	for _, m := range due.FindAll(text, sent) {
+		kind := "future"
+		switch {
+		case m.Past:
+			kind = "past"
+		case m.Deadline:
+			kind = "deadline"
+		}
+		b.WriteString(" " + FeatureMark + "date:" + kind)
+	}
 }
 
 // speakerSide is the side of the speaker of a unit: "customer", "vendor" or

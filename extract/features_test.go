@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,6 +103,39 @@ func TestDecide(t *testing.T) {
 			assert.InDelta(t, tt.want.conf, got.conf, 1e-6)
 		})
 	}
+}
+
+func TestInputsMarkDates(t *testing.T) {
+	s := testSegmenter(t)
+	msg := &ingest.Message{
+		ID:           "m1",
+		Channel:      ingest.ChannelChat,
+		OccurredAt:   time.Date(2026, 3, 11, 10, 0, 0, 0, chinaTime), // a Wednesday
+		Participants: []ingest.Participant{{ID: "v1", Name: "李明", Side: ingest.SideVendor}},
+		Turns: []ingest.Turn{
+			{Speaker: "v1", Text: "报价单周五前发您"},
+			{Speaker: "v1", Text: "下周三过去拜访"},
+			{Speaker: "v1", Text: "方案上周一已经发过了"},
+			{Speaker: "v1", Text: "好的收到"},
+		},
+	}
+	in := s.Inputs(msg, Units(msg))
+	require.Len(t, in, 4)
+	assert.Contains(t, strings.Fields(in[0]), "▁date:deadline")
+	assert.Contains(t, strings.Fields(in[1]), "▁date:future")
+	assert.Contains(t, strings.Fields(in[2]), "▁date:past")
+	assert.NotContains(t, in[3], "▁date:")
+}
+
+func TestOnlyCommitments(t *testing.T) {
+	labels := []string{"none", "commitment:deliver", "objection:price", "pain_point:cost"}
+	p := models.Prediction{Label: "objection:price", Confidence: 0.6, Probs: []float32{0.2, 0.2, 0.6, 0}}
+	got := onlyCommitments(p, labels)
+	assert.InDeltaSlice(t, []float32{0.5, 0.5, 0, 0}, got.Probs, 1e-6)
+	assert.InDelta(t, 0.5, got.Confidence, 1e-6)
+	assert.Equal(t, "none", got.Label, "ties go to the first label")
+
+	assert.Equal(t, p, onlyCommitments(p, labels[:2]), "labels that do not fit leave the prediction alone")
 }
 
 func TestLabel(t *testing.T) {

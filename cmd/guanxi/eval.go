@@ -2,37 +2,37 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 
+	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/eval"
 	"github.com/guanxi-dev/guanxi/extract/gold"
+	"github.com/guanxi-dev/guanxi/ingest"
 )
 
 func runEval(ctx context.Context, args []string) error {
-	fs := newFlags("eval", "--gold GOLD.jsonl --messages MSGS.jsonl [flags]")
+	fs := newFlags("eval", "(--gold GOLD.jsonl --messages MSGS.jsonl | --split DIR...) [flags]")
 	var c common
 	c.register(fs, "")
 	goldPath := fs.String("gold", "", "gold items (JSONL)")
 	msgPath := fs.String("messages", "", "the annotated messages (JSONL, envelope v1)")
+	var splits multiFlag
+	fs.Var(&splits, "split", "an annotated split directory (*.messages.jsonl + *.gold.jsonl); repeat to score several together")
+	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	errorsPath := fs.String("errors", "", "write every miss, false alarm and wrong attribute to this JSONL file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *goldPath == "" || *msgPath == "" {
+	if (*goldPath == "") != (*msgPath == "") || (*goldPath == "" && len(splits) == 0) {
 		fs.Usage()
-		return errors.New("--gold and --messages are required")
+		return errors.New("give --gold and --messages, or --split")
 	}
-	golds, err := gold.Load(*goldPath)
+	msgs, golds, err := loadEvalData(*goldPath, *msgPath, splits)
 	if err != nil {
 		return err
-	}
-	msgs, err := gold.LoadMessages(*msgPath)
-	if err != nil {
-		return err
-	}
-	if errs := gold.Validate(msgs, golds); len(errs) > 0 {
-		return fmt.Errorf("gold is invalid (%d problems), first: %w", len(errs), errs[0])
 	}
 	ex, closeModel, err := c.openExtractor()
 	if err != nil {
@@ -43,10 +43,72 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var predicted = found[0][:0:0]
+	var predicted []extract.Item
 	for _, items := range found {
 		predicted = append(predicted, items...)
 	}
+	report := eval.Evaluate(golds, predicted)
+	if *errorsPath != "" {
+		if err := writeJSONL(*errorsPath, report.Errors); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		s := report.Summary()
+		s.Messages = len(msgs)
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Model string `json:"model"`
+			eval.Summary
+		}{ex.ModelID(), s})
+	}
 	fmt.Printf("model %s on %d messages\n\n", ex.ModelID(), len(msgs))
-	return eval.Evaluate(golds, predicted).Write(os.Stdout)
+	return report.Write(os.Stdout)
+}
+
+// loadEvalData reads the messages and gold items of a file pair and of every
+// split, and checks them together.
+func loadEvalData(goldPath, msgPath string, splits []string) ([]ingest.Message, []gold.Item, error) {
+	var msgs []ingest.Message
+	var golds []gold.Item
+	if goldPath != "" {
+		g, err := gold.Load(goldPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		m, err := gold.LoadMessages(msgPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		msgs, golds = m, g
+	}
+	for _, dir := range splits {
+		m, g, err := gold.LoadDir(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		msgs, golds = append(msgs, m...), append(golds, g...)
+	}
+	if errs := gold.Validate(msgs, golds); len(errs) > 0 {
+		return nil, nil, fmt.Errorf("gold is invalid (%d problems), first: %w", len(errs), errs[0])
+	}
+	return msgs, golds, nil
+}
+
+// writeJSONL writes one JSON line per value.
+func writeJSONL[T any](path string, values []T) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	enc.SetEscapeHTML(false)
+	for _, v := range values {
+		if err := enc.Encode(v); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return f.Close()
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/gold"
 	"github.com/guanxi-dev/guanxi/models"
+	"github.com/guanxi-dev/guanxi/models/modeldir"
 	"github.com/guanxi-dev/guanxi/models/train"
 )
 
@@ -22,6 +23,9 @@ const (
 	sentenceEnsemble  = 5
 	sentenceDropout   = 0.3
 	sentenceMinCount  = 3
+	// sentenceBalance evens out the subtypes within each type, see
+	// train.Options.GroupBalance.
+	sentenceBalance = 1.0
 )
 
 // sentenceOptions completes opts for the sentence model. The classifier
@@ -36,12 +40,21 @@ func sentenceOptions(opts train.Options) train.Options {
 	opts.FeaturePrefix = extract.FeatureMark
 	opts.GroupSeparator = ":"
 	opts.MaxLength = sentenceMaxLength
-	opts.Ensemble = sentenceEnsemble
-	opts.TokenDropout = sentenceDropout
-	opts.MinCount = sentenceMinCount
 	opts.ValidFraction = -1
 	if opts.Epochs == 0 {
 		opts.Epochs = sentenceEpochs
+	}
+	if opts.Ensemble == 0 {
+		opts.Ensemble = sentenceEnsemble
+	}
+	if opts.TokenDropout == 0 {
+		opts.TokenDropout = sentenceDropout
+	}
+	if opts.MinCount == 0 {
+		opts.MinCount = sentenceMinCount
+	}
+	if opts.GroupBalance < 0 {
+		opts.GroupBalance = sentenceBalance
 	}
 	return opts
 }
@@ -51,8 +64,15 @@ func runTrain(ctx context.Context, args []string) error {
 	corpus := fs.String("corpus", "testdata/corpus/train", "annotated training split (*.messages.jsonl + *.gold.jsonl)")
 	out := fs.String("out", "", "directory to write model.onnx, tokenizer.json and config.json; default: the shipped models/sentence")
 	var opts train.Options
+	pinned := fs.Bool("pinned", false, "build the model that --out's config.json and tokenizer.json pin: write only model.onnx, and fail if training gives another model")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "random seed: the same data and seed give the same model, byte for byte")
 	fs.IntVar(&opts.Epochs, "epochs", 0, fmt.Sprintf("training epochs (0: the default, %d)", sentenceEpochs))
+	fs.IntVar(&opts.Ensemble, "ensemble", 0, fmt.Sprintf("networks trained from different seeds and merged (0: the default, %d)", sentenceEnsemble))
+	fs.Float64Var(&opts.TokenDropout, "dropout", 0, fmt.Sprintf("token dropout (0: the default, %v)", sentenceDropout))
+	fs.Float64Var(&opts.GroupBalance, "balance", -1, fmt.Sprintf("how far subtypes are evened out within their type, 0 to 1 (-1: the default, %v)", sentenceBalance))
+	fs.IntVar(&opts.MinCount, "min-count", 0, fmt.Sprintf("fewest occurrences for a token to enter the vocabulary (0: the default, %d)", sentenceMinCount))
+	fs.IntVar(&opts.Dim, "dim", 0, "embedding size (0: the default, 64)")
+	fs.IntVar(&opts.Hidden, "hidden", 0, "hidden layer size (0: the default, 64)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,6 +101,17 @@ func runTrain(ctx context.Context, args []string) error {
 	m, err := train.Train(ctx, examples, opts)
 	if err != nil {
 		return err
+	}
+	if *pinned {
+		files, err := m.Files()
+		if err != nil {
+			return err
+		}
+		if err := files.WritePinned(*out); err != nil {
+			return fmt.Errorf("%w; the corpus, the training code or its settings changed since the model was pinned: run 'make train' and commit %s", err, *out)
+		}
+		slog.Info("pinned model built", "dir", *out, "version", modeldir.Version(files.Model))
+		return nil
 	}
 	if err := m.Save(*out); err != nil {
 		return err

@@ -6,6 +6,7 @@ package eval
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -44,6 +45,30 @@ type Report struct {
 	// with the gold item: Right of Of. Due is over matched commitments, and
 	// an item with no due date is right when the gold has none either.
 	Party, Due, Subtype Agreement
+	// Errors lists every miss, false alarm and wrong attribute, in the
+	// order of the gold items and predictions, for error analysis.
+	Errors []Error
+}
+
+// Error is one disagreement between the extraction and the gold.
+type Error struct {
+	// Kind is "miss" (a gold item nothing matched), "false_alarm" (a
+	// prediction that matched no gold item), or "party", "due" or
+	// "subtype" (a match whose attribute is wrong).
+	Kind      string       `json:"kind"`
+	MessageID string       `json:"message_id"`
+	Type      extract.Type `json:"type"`
+	// Text is the gold text for a miss or a wrong attribute, the predicted
+	// text for a false alarm.
+	Text string `json:"text"`
+	// Want and Got are the gold and the predicted attribute.
+	Want string `json:"want,omitempty"`
+	Got  string `json:"got,omitempty"`
+	// ConfusedWith is the type of an item on the other side that overlaps
+	// this one with another type: a miss the model read as an objection, a
+	// false alarm where the gold has a pain point.
+	ConfusedWith extract.Type `json:"confused_with,omitempty"`
+	Confidence   float64      `json:"confidence,omitempty"`
 }
 
 // Agreement counts attribute checks over matched items.
@@ -92,6 +117,7 @@ func Evaluate(golds []gold.Item, predicted []extract.Item) Report {
 	}
 	sort.SliceStable(order, func(a, b int) bool { return predicted[order[a]].Confidence > predicted[order[b]].Confidence })
 	used := make([]bool, len(golds))
+	matched := make([]bool, len(predicted))
 	for _, pi := range order {
 		p := predicted[pi]
 		c := r.PerType[p.Type]
@@ -106,29 +132,58 @@ func Evaluate(golds []gold.Item, predicted []extract.Item) Report {
 			}
 		}
 		if best >= 0 {
-			used[best] = true
+			used[best], matched[pi] = true, true
 			c.Matched++
 			g := golds[best]
-			r.Party.Of++
-			if p.Party == g.Party {
-				r.Party.Right++
-			}
+			r.Party.check(&r.Errors, "party", g, p.Party, g.Party)
 			if g.Type == extract.Commitment {
-				r.Due.Of++
-				if p.Due == g.Due {
-					r.Due.Right++
-				}
+				r.Due.check(&r.Errors, "due", g, p.Due, g.Due)
 			}
 			if g.Subtype != "" {
-				r.Subtype.Of++
-				if p.Subtype == g.Subtype {
-					r.Subtype.Right++
-				}
+				r.Subtype.check(&r.Errors, "subtype", g, p.Subtype, g.Subtype)
 			}
 		}
 		r.PerType[p.Type] = c
 	}
+	predByMsg := map[string][]int{}
+	for pi, p := range predicted {
+		predByMsg[p.MessageID] = append(predByMsg[p.MessageID], pi)
+	}
+	for gi, g := range golds {
+		if !used[gi] {
+			e := Error{Kind: "miss", MessageID: g.MessageID, Type: g.Type, Text: g.Text}
+			for _, pi := range predByMsg[g.MessageID] {
+				if p := predicted[pi]; p.Type != g.Type && Coverage(p.Text, g.Text) >= 0.5 {
+					e.ConfusedWith, e.Confidence = p.Type, p.Confidence
+					break
+				}
+			}
+			r.Errors = append(r.Errors, e)
+		}
+	}
+	for pi, p := range predicted {
+		if !matched[pi] {
+			e := Error{Kind: "false_alarm", MessageID: p.MessageID, Type: p.Type, Text: p.Text, Confidence: p.Confidence}
+			for _, gi := range byMsg[p.MessageID] {
+				if golds[gi].Type != p.Type && Coverage(p.Text, golds[gi].Text) >= 0.5 {
+					e.ConfusedWith = golds[gi].Type
+					break
+				}
+			}
+			r.Errors = append(r.Errors, e)
+		}
+	}
 	return r
+}
+
+// check counts one attribute of a matched item and records it when wrong.
+func (a *Agreement) check(errs *[]Error, kind string, g gold.Item, got, want string) {
+	a.Of++
+	if got == want {
+		a.Right++
+		return
+	}
+	*errs = append(*errs, Error{Kind: kind, MessageID: g.MessageID, Type: g.Type, Text: g.Text, Want: want, Got: got})
 }
 
 // Coverage is the share of the shorter text, blanks and punctuation
@@ -174,6 +229,51 @@ func longestCommon(x, y []rune) int {
 	}
 	return best
 }
+
+// Summary is the report's figures for programs: what `guanxi eval --json`
+// prints.
+type Summary struct {
+	PerType  map[extract.Type]TypeSummary `json:"per_type"`
+	Micro    TypeSummary                  `json:"micro"`
+	MacroF1  float64                      `json:"macro_f1"`
+	Party    float64                      `json:"party_accuracy"`
+	Due      float64                      `json:"due_accuracy"`
+	Subtype  float64                      `json:"subtype_accuracy"`
+	Matched  int                          `json:"matched"`
+	Messages int                          `json:"messages,omitempty"`
+}
+
+// TypeSummary is the figures of one type, or of all together.
+type TypeSummary struct {
+	Gold      int     `json:"gold"`
+	Predicted int     `json:"predicted"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+}
+
+func (c Counts) summary() TypeSummary {
+	return TypeSummary{Gold: c.Gold, Predicted: c.Predicted, Precision: round(c.Precision()), Recall: round(c.Recall()), F1: round(c.F1())}
+}
+
+// Summary returns the report's figures, rounded to four places.
+func (r Report) Summary() Summary {
+	s := Summary{
+		PerType: map[extract.Type]TypeSummary{},
+		Micro:   r.Micro().summary(),
+		MacroF1: round(r.MacroF1()),
+		Party:   round(r.Party.Accuracy()),
+		Due:     round(r.Due.Accuracy()),
+		Subtype: round(r.Subtype.Accuracy()),
+		Matched: r.Party.Of,
+	}
+	for _, t := range Types {
+		s.PerType[t] = r.PerType[t].summary()
+	}
+	return s
+}
+
+func round(f float64) float64 { return math.Round(f*1e4) / 1e4 }
 
 // Write prints the report as a table.
 func (r Report) Write(w io.Writer) error {

@@ -56,6 +56,18 @@ func TestEvaluate(t *testing.T) {
 	assert.Equal(t, Agreement{Right: 1, Of: 1}, r.Due)
 	assert.Equal(t, Agreement{Right: 1, Of: 2}, r.Subtype)
 
+	assert.Equal(t, []Error{
+		{Kind: "party", MessageID: "m2", Type: extract.PainPoint, Text: "每个月对账要三个人加班一周", Want: "customer", Got: "vendor"},
+		{Kind: "subtype", MessageID: "m2", Type: extract.PainPoint, Text: "每个月对账要三个人加班一周", Want: "efficiency", Got: "staffing"},
+		{Kind: "miss", MessageID: "m1", Type: extract.Objection, Text: "价格这块我们还要再斟酌一下", ConfusedWith: extract.PainPoint, Confidence: 0.8},
+		{Kind: "false_alarm", MessageID: "m1", Type: extract.Commitment, Text: "周五前把报价单发给您", Confidence: 0.6},
+		{Kind: "false_alarm", MessageID: "m1", Type: extract.PainPoint, Text: "价格这块我们还要再斟酌一下", ConfusedWith: extract.Objection, Confidence: 0.8},
+		{Kind: "false_alarm", MessageID: "m1", Type: extract.PainPoint, Text: "每个月对账要三个人加班一周", Confidence: 0.7},
+	}, r.Errors)
+	s := r.Summary()
+	assert.Equal(t, 0.4, s.Micro.Precision)
+	assert.Equal(t, 2, s.Matched)
+
 	var buf bytes.Buffer
 	require.NoError(t, r.Write(&buf))
 	assert.Contains(t, buf.String(), "micro")

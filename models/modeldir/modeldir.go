@@ -283,3 +283,34 @@ func writeFile(path string, data []byte) error {
 	}
 	return nil
 }
+
+// ErrNotPinned is returned by WritePinned when the model is not the one
+// the directory names.
+var ErrNotPinned = errors.New("modeldir: the model is not the one the directory pins")
+
+// WritePinned writes f.Model into dir only if dir's tokenizer.json and
+// config.json are exactly f's: a repository keeps those two small files and
+// builds model.onnx from its corpus, and the config's version, derived from
+// model.onnx, makes sure the build gave the very model that was published.
+func (f Files) WritePinned(dir string) error {
+	pinned, err := ReadConfig(dir)
+	if err != nil {
+		return err
+	}
+	for _, file := range []struct {
+		name string
+		data []byte
+	}{
+		{TokenizerFile, f.Tokenizer},
+		{ConfigFile, f.Config},
+	} {
+		have, err := os.ReadFile(filepath.Join(dir, file.name))
+		if err != nil {
+			return fmt.Errorf("modeldir: %w", err)
+		}
+		if !bytes.Equal(have, file.data) {
+			return fmt.Errorf("%w: %s differs (pinned version %s, built %s)", ErrNotPinned, file.name, pinned.Version, Version(f.Model))
+		}
+	}
+	return writeFile(filepath.Join(dir, ModelFile), f.Model)
+}

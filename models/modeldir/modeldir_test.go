@@ -152,3 +152,27 @@ func TestFilesWriteAndReadConfig(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), filepath.Join(bad, modeldir.ConfigFile))
 }
+
+func TestWritePinned(t *testing.T) {
+	cfg := sampleConfig()
+	cfgJSON, err := cfg.Marshal()
+	require.NoError(t, err)
+	pinned := modeldir.Files{Model: []byte("model"), Tokenizer: []byte("{}"), Config: cfgJSON}
+	dir := t.TempDir()
+	require.NoError(t, pinned.Write(dir))
+	require.NoError(t, os.Remove(filepath.Join(dir, modeldir.ModelFile)))
+
+	other := pinned
+	other.Tokenizer = []byte(`{"other":true}`)
+	err = other.WritePinned(dir)
+	require.ErrorIs(t, err, modeldir.ErrNotPinned)
+	assert.Contains(t, err.Error(), "tokenizer.json")
+	assert.Contains(t, err.Error(), cfg.Version, "the error names the pinned version")
+	_, err = os.Stat(filepath.Join(dir, modeldir.ModelFile))
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written for another model")
+
+	require.NoError(t, pinned.WritePinned(dir))
+	got, err := os.ReadFile(filepath.Join(dir, modeldir.ModelFile))
+	require.NoError(t, err)
+	assert.Equal(t, pinned.Model, got)
+}

@@ -94,6 +94,12 @@ type Options struct {
 	// share the weight of all objections, so fine labels of a rare kind are
 	// not blown up to the weight of a whole type.
 	GroupSeparator string
+	// GroupBalance, between 0 and 1, evens out the labels within each group
+	// as well: at 1 every label of a group weighs as much as its siblings
+	// in the loss, at 0 (default) as many examples as it has; the group as
+	// a whole weighs the same either way. In between, the weights follow
+	// (group size / label size)^GroupBalance.
+	GroupBalance float64
 	// KeepCase disables lowercasing of Latin text.
 	KeepCase bool
 	// Labels fixes the label ids; it must list every label of the
@@ -155,6 +161,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("train: negative batch size %d", o.BatchSize)
 	case o.LearningRate < 0 || math.IsNaN(o.LearningRate) || math.IsInf(o.LearningRate, 0):
 		return fmt.Errorf("train: invalid learning rate %v", o.LearningRate)
+	case o.GroupBalance < 0 || o.GroupBalance > 1 || math.IsNaN(o.GroupBalance):
+		return fmt.Errorf("train: group balance %v must be in [0, 1]", o.GroupBalance)
 	case o.ValidFraction >= 1 || math.IsNaN(o.ValidFraction):
 		return fmt.Errorf("train: valid fraction %v must be below 1", o.ValidFraction)
 	case o.MaxLength < 3:
@@ -234,7 +242,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	trainIdx, validIdx := split(rng, data, len(labels), opts.ValidFraction)
-	weights, err := classWeights(data, trainIdx, labels, opts.GroupSeparator)
+	weights, err := classWeights(data, trainIdx, labels, opts.GroupSeparator, opts.GroupBalance)
 	if err != nil {
 		return nil, err
 	}
@@ -446,10 +454,12 @@ func split(rng *rand.Rand, data []encoded, numLabels int, fraction float64) (tra
 	return trainIdx, validIdx
 }
 
-// classWeights returns n/(k·n_g) for the labels of each group g of k: every
-// group then weighs as much in the loss as if the training part were
-// balanced. Without a separator every label is its own group.
-func classWeights(data []encoded, trainIdx []int, labels []string, sep string) ([]float32, error) {
+// classWeights returns weights under which every group of labels weighs as
+// much in the loss as if the training part were balanced: n/(k·n_g) for
+// the examples of each of the k groups, n_g examples each. Within a group,
+// balance moves weight from frequent labels to rare ones, keeping the
+// group's total. Without a separator every label is its own group.
+func classWeights(data []encoded, trainIdx []int, labels []string, sep string, balance float64) ([]float32, error) {
 	counts := make([]int, len(labels))
 	for _, i := range trainIdx {
 		counts[data[i].label]++
@@ -466,9 +476,19 @@ func classWeights(data []encoded, trainIdx []int, labels []string, sep string) (
 		}
 		groupCount[group[c]] += counts[c]
 	}
+	// tilt[c] is label c's share of its group's weight per example, before
+	// normalising so that the group's total stays n_g.
+	tilt := make([]float64, len(labels))
+	tiltSum := map[string]float64{}
+	for c := range labels {
+		tilt[c] = math.Pow(float64(groupCount[group[c]])/float64(counts[c]), balance)
+		tiltSum[group[c]] += tilt[c] * float64(counts[c])
+	}
 	weights := make([]float32, len(labels))
 	for c := range labels {
-		weights[c] = float32(float64(len(trainIdx)) / float64(len(groupCount)*groupCount[group[c]]))
+		g := float64(groupCount[group[c]])
+		base := float64(len(trainIdx)) / (float64(len(groupCount)) * g)
+		weights[c] = float32(base * tilt[c] * g / tiltSum[group[c]])
 	}
 	return weights, nil
 }
