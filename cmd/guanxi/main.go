@@ -38,6 +38,7 @@ func init() {
 		{"extract", "extract commitments, objections and pain points from a JSONL file of messages", runExtract},
 		{"train", "train the sentence model from the annotated corpus in testdata", runTrain},
 		{"corpus", "check annotated corpus files (messages and gold items) and print every problem", runCorpus},
+		{"cv", "cross-validate the sentence model on the training split, holding out whole files (styles)", runCV},
 		{"eval", "measure extraction against gold annotations: precision, recall, F1, party and due-date accuracy", runEval},
 		{"scenario", "judge scores and warnings on a scenario set against the analyst's expectations", runScenario},
 		{"audit", "audit the relationship health of a seeded sample of accounts: trust balance, weak spots, advice (table, JSON or HTML)", runAudit},

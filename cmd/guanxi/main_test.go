@@ -67,7 +67,8 @@ func TestHelp(t *testing.T) {
 		{"run", []string{"-brokers", "-in", "-out", "-as-of", "-items-topic", "-dlq-topic", "-store"}},
 		{"extract", []string{"-in", "-out"}},
 		{"train", []string{"-corpus", "-seed"}},
-		{"eval", []string{"-gold", "-messages"}},
+		{"eval", []string{"-gold", "-messages", "-split", "-json", "-errors"}},
+		{"corpus", []string{"-against"}},
 	} {
 		t.Run(c.cmd, func(t *testing.T) {
 			_, stderr := guanxi(t, c.cmd, "--help")

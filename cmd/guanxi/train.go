@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 
 	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/gold"
+	"github.com/guanxi-dev/guanxi/ingest"
 	"github.com/guanxi-dev/guanxi/models"
 	"github.com/guanxi-dev/guanxi/models/modeldir"
 	"github.com/guanxi-dev/guanxi/models/train"
@@ -59,12 +61,10 @@ func sentenceOptions(opts train.Options) train.Options {
 	return opts
 }
 
-func runTrain(ctx context.Context, args []string) error {
-	fs := newFlags("train", "[--corpus DIR] [--out DIR] [--seed N]")
-	corpus := fs.String("corpus", "testdata/corpus/train", "annotated training split (*.messages.jsonl + *.gold.jsonl)")
-	out := fs.String("out", "", "directory to write model.onnx, tokenizer.json and config.json; default: the shipped models/sentence")
+// trainingFlags registers the settings of the sentence model that a data
+// scientist varies; left at zero they are the shipped model's.
+func trainingFlags(fs *flag.FlagSet) *train.Options {
 	var opts train.Options
-	pinned := fs.Bool("pinned", false, "build the model that --out's config.json and tokenizer.json pin: write only model.onnx, and fail if training gives another model")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "random seed: the same data and seed give the same model, byte for byte")
 	fs.IntVar(&opts.Epochs, "epochs", 0, fmt.Sprintf("training epochs (0: the default, %d)", sentenceEpochs))
 	fs.IntVar(&opts.Ensemble, "ensemble", 0, fmt.Sprintf("networks trained from different seeds and merged (0: the default, %d)", sentenceEnsemble))
@@ -73,6 +73,27 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.IntVar(&opts.MinCount, "min-count", 0, fmt.Sprintf("fewest occurrences for a token to enter the vocabulary (0: the default, %d)", sentenceMinCount))
 	fs.IntVar(&opts.Dim, "dim", 0, "embedding size (0: the default, 64)")
 	fs.IntVar(&opts.Hidden, "hidden", 0, "hidden layer size (0: the default, 64)")
+	return &opts
+}
+
+// loadCorpus reads an annotated split and refuses it if it is unsound.
+func loadCorpus(dir string) ([]ingest.Message, []gold.Item, error) {
+	msgs, items, err := gold.LoadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if errs := gold.Validate(msgs, items); len(errs) > 0 {
+		return nil, nil, fmt.Errorf("corpus %s is invalid (%d problems), first: %w", dir, len(errs), errors.Join(errs[:min(5, len(errs))]...))
+	}
+	return msgs, items, nil
+}
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := newFlags("train", "[--corpus DIR] [--out DIR] [--seed N]")
+	corpus := fs.String("corpus", "testdata/corpus/train", "annotated training split (*.messages.jsonl + *.gold.jsonl)")
+	out := fs.String("out", "", "directory to write model.onnx, tokenizer.json and config.json; default: the shipped models/sentence")
+	pinned := fs.Bool("pinned", false, "build the model that --out's config.json and tokenizer.json pin: write only model.onnx, and fail if training gives another model")
+	opts := trainingFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,13 +101,10 @@ func runTrain(ctx context.Context, args []string) error {
 		*out = models.SentenceModelDir
 	}
 	opts.Logger = slog.Default()
-	opts = sentenceOptions(opts)
-	msgs, items, err := gold.LoadDir(*corpus)
+	*opts = sentenceOptions(*opts)
+	msgs, items, err := loadCorpus(*corpus)
 	if err != nil {
 		return err
-	}
-	if errs := gold.Validate(msgs, items); len(errs) > 0 {
-		return fmt.Errorf("corpus %s is invalid (%d problems), first: %w", *corpus, len(errs), errors.Join(errs[:min(5, len(errs))]...))
 	}
 	seg, err := extract.LoadSegmenter()
 	if err != nil {
@@ -98,7 +116,7 @@ func runTrain(ctx context.Context, args []string) error {
 		counts[e.Label]++
 	}
 	slog.Info("training", "messages", len(msgs), "gold items", len(items), "examples", len(examples), "per label", counts)
-	m, err := train.Train(ctx, examples, opts)
+	m, err := train.Train(ctx, examples, *opts)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/guanxi-dev/guanxi/models"
 	"github.com/guanxi-dev/guanxi/models/modeldir"
 	"github.com/guanxi-dev/guanxi/models/wordpiece"
 )
@@ -618,3 +619,27 @@ func (m *Model) Predict(sentences []string) ([][]float32, error) {
 	}
 	return out, nil
 }
+
+// Classify runs the network in Go on sentences of space-joined words, as
+// the exported ONNX graph would: a model fresh from training can be scored
+// by the same extraction code as a shipped one, without writing it out
+// (cross-validation trains and scores many).
+func (m *Model) Classify(ctx context.Context, sentences []string) ([]models.Prediction, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	probs, err := m.Predict(sentences)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]models.Prediction, len(probs))
+	for i, p := range probs {
+		best := argmax(p)
+		out[i] = models.Prediction{Label: m.labels[best], Confidence: p[best], Probs: p}
+	}
+	return out, nil
+}
+
+// ID names the model as items record it; an unsaved model has no version
+// yet.
+func (m *Model) ID() string { return m.name + "@unsaved" }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -250,4 +251,25 @@ func TestTrainRejectsBadEnsembleOptions(t *testing.T) {
 		_, err := train.Train(context.Background(), testcorpus.Examples(), opts)
 		assert.Error(t, err, "%+v", opts)
 	}
+}
+
+func TestClassifyMatchesPredict(t *testing.T) {
+	m := trainCorpus(t, train.Options{Seed: 1})
+	sentences := texts(testcorpus.Obvious)
+	probs, err := m.Predict(sentences)
+	require.NoError(t, err)
+	preds, err := m.Classify(context.Background(), sentences)
+	require.NoError(t, err)
+	require.Len(t, preds, len(sentences))
+	for i, p := range preds {
+		assert.Equal(t, probs[i], p.Probs)
+		assert.Equal(t, testcorpus.Obvious[i].Label, p.Label, sentences[i])
+		assert.Equal(t, p.Confidence, slices.Max(p.Probs))
+	}
+	assert.True(t, strings.HasSuffix(m.ID(), "@unsaved"), m.ID())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = m.Classify(ctx, sentences)
+	assert.ErrorIs(t, err, context.Canceled)
 }
