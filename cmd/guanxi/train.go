@@ -23,7 +23,7 @@ const (
 	sentenceMaxLength = 160
 	sentenceEpochs    = 8
 	sentenceEnsemble  = 5
-	sentenceDropout   = 0.3
+	sentenceDropout   = 0.6
 	sentenceMinCount  = 3
 	// sentenceBalance evens out the subtypes within each type, see
 	// train.Options.GroupBalance.
@@ -70,6 +70,7 @@ func trainingFlags(fs *flag.FlagSet) *train.Options {
 	fs.IntVar(&opts.Ensemble, "ensemble", 0, fmt.Sprintf("networks trained from different seeds and merged (0: the default, %d)", sentenceEnsemble))
 	fs.Float64Var(&opts.TokenDropout, "dropout", 0, fmt.Sprintf("token dropout (0: the default, %v)", sentenceDropout))
 	fs.Float64Var(&opts.GroupBalance, "balance", -1, fmt.Sprintf("how far subtypes are evened out within their type, 0 to 1 (-1: the default, %v)", sentenceBalance))
+	fs.Float64Var(&opts.GroupDamping, "damping", 0, "how far the item types keep their natural frequency against none instead of being evened out, 0 to 1")
 	fs.IntVar(&opts.MinCount, "min-count", 0, fmt.Sprintf("fewest occurrences for a token to enter the vocabulary (0: the default, %d)", sentenceMinCount))
 	fs.IntVar(&opts.Dim, "dim", 0, "embedding size (0: the default, 64)")
 	fs.IntVar(&opts.Hidden, "hidden", 0, "hidden layer size (0: the default, 64)")

@@ -89,18 +89,23 @@ func TestClassWeightsByGroup(t *testing.T) {
 		idx[i] = i
 	}
 
-	w, err := classWeights(data, idx, labels, ":", 0)
+	w, err := classWeights(data, idx, labels, ":", 0, 0)
 	require.NoError(t, err)
 	// 12 examples, 3 groups: none 6, objection 3, pain_point 3.
 	assert.InDeltaSlice(t, []float32{12.0 / 18, 12.0 / 9, 12.0 / 9, 12.0 / 9}, w, 1e-6)
 
 	// Balanced within groups: price and risk each carry half of the
 	// objections' weight (2 of 4), whatever their counts.
-	w, err = classWeights(data, idx, labels, ":", 1)
+	w, err = classWeights(data, idx, labels, ":", 1, 0)
 	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float32{12.0 / 18, 1, 2, 12.0 / 9}, w, 1e-6)
 
-	w, err = classWeights(data, idx, labels, "", 0)
+	// Fully damped: every example weighs 1, the groups as large as they are.
+	w, err = classWeights(data, idx, labels, ":", 0, 1)
+	require.NoError(t, err)
+	assert.InDeltaSlice(t, []float32{1, 1, 1, 1}, w, 1e-6)
+
+	w, err = classWeights(data, idx, labels, "", 0, 0)
 	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float32{12.0 / 24, 12.0 / 8, 12.0 / 4, 12.0 / 12}, w, 1e-6)
 }

@@ -101,6 +101,13 @@ type Options struct {
 	// a whole weighs the same either way. In between, the weights follow
 	// (group size / label size)^GroupBalance.
 	GroupBalance float64
+	// GroupDamping, between 0 and 1, damps the evening out of the groups
+	// themselves: at 0 (default) every group weighs the same in the loss,
+	// at 1 each weighs as much as its examples; in between a group's share
+	// follows its size^GroupDamping. Full balance buys recall of the rare
+	// groups with precision, as every item type is taught as often as
+	// "none" is.
+	GroupDamping float64
 	// KeepCase disables lowercasing of Latin text.
 	KeepCase bool
 	// Labels fixes the label ids; it must list every label of the
@@ -164,6 +171,8 @@ func (o Options) validate() error {
 		return fmt.Errorf("train: invalid learning rate %v", o.LearningRate)
 	case o.GroupBalance < 0 || o.GroupBalance > 1 || math.IsNaN(o.GroupBalance):
 		return fmt.Errorf("train: group balance %v must be in [0, 1]", o.GroupBalance)
+	case o.GroupDamping < 0 || o.GroupDamping > 1 || math.IsNaN(o.GroupDamping):
+		return fmt.Errorf("train: group damping %v must be in [0, 1]", o.GroupDamping)
 	case o.ValidFraction >= 1 || math.IsNaN(o.ValidFraction):
 		return fmt.Errorf("train: valid fraction %v must be below 1", o.ValidFraction)
 	case o.MaxLength < 3:
@@ -243,7 +252,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
 	trainIdx, validIdx := split(rng, data, len(labels), opts.ValidFraction)
-	weights, err := classWeights(data, trainIdx, labels, opts.GroupSeparator, opts.GroupBalance)
+	weights, err := classWeights(data, trainIdx, labels, opts.GroupSeparator, opts.GroupBalance, opts.GroupDamping)
 	if err != nil {
 		return nil, err
 	}
@@ -457,10 +466,12 @@ func split(rng *rand.Rand, data []encoded, numLabels int, fraction float64) (tra
 
 // classWeights returns weights under which every group of labels weighs as
 // much in the loss as if the training part were balanced: n/(k·n_g) for
-// the examples of each of the k groups, n_g examples each. Within a group,
-// balance moves weight from frequent labels to rare ones, keeping the
-// group's total. Without a separator every label is its own group.
-func classWeights(data []encoded, trainIdx []int, labels []string, sep string, balance float64) ([]float32, error) {
+// the examples of each of the k groups, n_g examples each. Damping moves
+// the groups' shares back towards their sizes: n·n_g^d/Σ n_h^d in all.
+// Within a group, balance moves weight from frequent labels to rare ones,
+// keeping the group's total. Without a separator every label is its own
+// group.
+func classWeights(data []encoded, trainIdx []int, labels []string, sep string, balance, damping float64) ([]float32, error) {
 	counts := make([]int, len(labels))
 	for _, i := range trainIdx {
 		counts[data[i].label]++
@@ -485,11 +496,15 @@ func classWeights(data []encoded, trainIdx []int, labels []string, sep string, b
 		tilt[c] = math.Pow(float64(groupCount[group[c]])/float64(counts[c]), balance)
 		tiltSum[group[c]] += tilt[c] * float64(counts[c])
 	}
+	var shares float64
+	for _, n := range groupCount {
+		shares += math.Pow(float64(n), damping)
+	}
 	weights := make([]float32, len(labels))
 	for c := range labels {
 		g := float64(groupCount[group[c]])
-		base := float64(len(trainIdx)) / (float64(len(groupCount)) * g)
-		weights[c] = float32(base * tilt[c] * g / tiltSum[group[c]])
+		total := float64(len(trainIdx)) * math.Pow(g, damping) / shares
+		weights[c] = float32(total * tilt[c] / tiltSum[group[c]])
 	}
 	return weights, nil
 }
