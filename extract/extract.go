@@ -109,14 +109,23 @@ func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Ite
 type ref struct {
 	msg  int
 	unit Unit
+	// prev is the unit before in the same message, nil for the first: the
+	// classifier reads it as context, also when a batch boundary falls
+	// between the two.
+	prev *Unit
 }
 
 // units cuts every message of msgs into units, in order.
 func units(msgs []ingest.Message) []ref {
 	var refs []ref
 	for i := range msgs {
-		for _, u := range Units(&msgs[i]) {
-			refs = append(refs, ref{i, u})
+		us := Units(&msgs[i])
+		for k, u := range us {
+			r := ref{msg: i, unit: u}
+			if k > 0 {
+				r.prev = &us[k-1]
+			}
+			refs = append(refs, r)
 		}
 	}
 	return refs
@@ -131,11 +140,15 @@ func (e *Extractor) inputs(msgs []ingest.Message, refs []ref) []string {
 		for end < len(refs) && refs[end].msg == refs[start].msg {
 			end++
 		}
-		us := make([]Unit, end-start)
-		for k := range us {
-			us[k] = refs[start+k].unit
+		var us []Unit
+		if p := refs[start].prev; p != nil {
+			us = append(us, *p)
 		}
-		out = append(out, e.seg.Inputs(&msgs[refs[start].msg], us)...)
+		for k := start; k < end; k++ {
+			us = append(us, refs[k].unit)
+		}
+		in := e.seg.Inputs(&msgs[refs[start].msg], us)
+		out = append(out, in[len(in)-(end-start):]...)
 		start = end
 	}
 	return out

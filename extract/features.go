@@ -19,29 +19,64 @@ const FeatureMark = "▁"
 
 // Inputs returns what the sentence classifier reads for each unit of msg,
 // in order: tokens for the channel and the speaker's side, a token for each
-// date the unit names (see dateFeatures), the unit's words, and the
-// character bigrams of its text. Training examples are built
-// with the same function, so the model sees exactly what it was taught on.
+// date the unit names (see writeDateFeatures), the unit's words, the
+// character bigrams of its text, and the context of the unit before it (see
+// writeContext). units are consecutive units of msg; the first has no
+// context. Training examples are built with the same function, so the
+// model sees exactly what it was taught on.
 func (s *Segmenter) Inputs(msg *ingest.Message, units []Unit) []string {
 	out := make([]string, len(units))
 	channel := FeatureMark + "ch:" + string(msg.Channel)
 	sent := msg.OccurredAt.In(chinaTime)
+	var prevWords []string
 	for i, u := range units {
 		var b strings.Builder
 		b.WriteString(channel)
 		b.WriteString(" ")
 		b.WriteString(FeatureMark + "side:" + speakerSide(msg, u.Speaker))
 		writeDateFeatures(&b, u.Text, sent)
-		for _, w := range s.Words(u.Text) {
+		words := s.Words(u.Text)
+		for _, w := range words {
 			if w = strings.ReplaceAll(w, FeatureMark, ""); w != "" {
 				b.WriteString(" ")
 				b.WriteString(w)
 			}
 		}
 		writeBigrams(&b, u.Text)
+		if i > 0 {
+			writeContext(&b, units[i-1], prevWords, u.Speaker)
+		}
 		out[i] = b.String()
+		prevWords = words
 	}
 	return out
+}
+
+// contextWords is how many of the last words of the unit before are given
+// as context: the end of a sentence is where a question or a request sits.
+const contextWords = 6
+
+// writeContext appends what the unit before says about this one: whether
+// another person said it ("p:other"), whether it asked something ("p:q"),
+// and its last words marked "p:". "好的" or "周四可以" is a promise after
+// "能不能周四来一趟？" and nothing after "收到报价了"; "贵" is an objection
+// after a price. Spoken and chatted items lean on the turn before more
+// than written ones do.
+func writeContext(b *strings.Builder, prev Unit, prevWords []string, speaker string) {
+	if prev.Speaker != speaker {
+		b.WriteString(" " + FeatureMark + "p:other")
+	}
+	if t := strings.TrimSpace(prev.Text); strings.ContainsAny(t, "?？") || strings.HasSuffix(t, "吗") {
+		b.WriteString(" " + FeatureMark + "p:q")
+	}
+	if len(prevWords) > contextWords {
+		prevWords = prevWords[len(prevWords)-contextWords:]
+	}
+	for _, w := range prevWords {
+		if w = strings.ReplaceAll(w, FeatureMark, ""); strings.TrimSpace(w) != "" {
+			b.WriteString(" " + FeatureMark + "p:" + strings.ToLower(w))
+		}
+	}
 }
 
 // writeDateFeatures appends a token for every date expression of text, read

@@ -142,3 +142,51 @@ func TestLabel(t *testing.T) {
 	assert.Equal(t, "objection:price", Label(Objection, "price"))
 	assert.Equal(t, "commitment", Label(Commitment, ""))
 }
+
+func TestInputsContext(t *testing.T) {
+	s := testSegmenter(t)
+	msg := &ingest.Message{
+		ID:      "m1",
+		Channel: ingest.ChannelChat,
+		Participants: []ingest.Participant{
+			{ID: "c1", Name: "王强", Side: ingest.SideCustomer},
+			{ID: "v1", Name: "李明", Side: ingest.SideVendor},
+		},
+		Turns: []ingest.Turn{
+			{Speaker: "v1", Text: "王总周四能来一趟吗"},
+			{Speaker: "c1", Text: "可以"},
+			{Speaker: "c1", Text: "下午两点"},
+		},
+	}
+	in := s.Inputs(msg, Units(msg))
+	require.Len(t, in, 3)
+	assert.NotContains(t, in[0], "▁p:", "the first unit has no context")
+	second := strings.Fields(in[1])
+	assert.Contains(t, second, "▁p:other")
+	assert.Contains(t, second, "▁p:q")
+	assert.Contains(t, second, "▁p:一趟")
+	third := strings.Fields(in[2])
+	assert.NotContains(t, third, "▁p:other", "the same speaker goes on")
+	assert.NotContains(t, third, "▁p:q")
+	assert.Contains(t, third, "▁p:可以")
+}
+
+func TestInputsDoNotDependOnBatches(t *testing.T) {
+	s := testSegmenter(t)
+	msgs := []ingest.Message{{
+		ID: "m1", Channel: ingest.ChannelChat,
+		Participants: []ingest.Participant{{ID: "c1", Side: ingest.SideCustomer}, {ID: "v1", Side: ingest.SideVendor}},
+		Turns: []ingest.Turn{
+			{Speaker: "v1", Text: "报价发您了"}, {Speaker: "c1", Text: "贵"}, {Speaker: "v1", Text: "我申请一下"},
+			{Speaker: "c1", Text: "周五前给我"}, {Speaker: "v1", Text: "好的"},
+		},
+	}}
+	e := New(s, nil)
+	refs := units(msgs)
+	whole := e.inputs(msgs, refs)
+	require.Equal(t, s.Inputs(&msgs[0], Units(&msgs[0])), whole)
+	for cut := 1; cut < len(refs); cut++ {
+		parts := append(e.inputs(msgs, refs[:cut]), e.inputs(msgs, refs[cut:])...)
+		assert.Equal(t, whole, parts, "cut after unit %d", cut)
+	}
+}
