@@ -109,10 +109,10 @@ func (e *Extractor) Extract(ctx context.Context, msgs []ingest.Message) ([][]Ite
 type ref struct {
 	msg  int
 	unit Unit
-	// prev is the unit before in the same message, nil for the first: the
-	// classifier reads it as context, also when a batch boundary falls
-	// between the two.
-	prev *Unit
+	// prev and next are the units before and after in the same message,
+	// nil at its ends: the classifier reads them as context, also when a
+	// batch boundary falls between.
+	prev, next *Unit
 }
 
 // units cuts every message of msgs into units, in order.
@@ -124,6 +124,9 @@ func units(msgs []ingest.Message) []ref {
 			r := ref{msg: i, unit: u}
 			if k > 0 {
 				r.prev = &us[k-1]
+			}
+			if k+1 < len(us) {
+				r.next = &us[k+1]
 			}
 			refs = append(refs, r)
 		}
@@ -141,14 +144,18 @@ func (e *Extractor) inputs(msgs []ingest.Message, refs []ref) []string {
 			end++
 		}
 		var us []Unit
+		from := 0
 		if p := refs[start].prev; p != nil {
-			us = append(us, *p)
+			us, from = append(us, *p), 1
 		}
 		for k := start; k < end; k++ {
 			us = append(us, refs[k].unit)
 		}
+		if n := refs[end-1].next; n != nil {
+			us = append(us, *n)
+		}
 		in := e.seg.Inputs(&msgs[refs[start].msg], us)
-		out = append(out, in[len(in)-(end-start):]...)
+		out = append(out, in[from:from+end-start]...)
 		start = end
 	}
 	return out

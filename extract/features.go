@@ -21,22 +21,25 @@ const FeatureMark = "▁"
 // in order: tokens for the channel and the speaker's side, a token for each
 // date the unit names (see writeDateFeatures), the unit's words, the
 // character bigrams of its text, and the context of the unit before it (see
-// writeContext). units are consecutive units of msg; the first has no
-// context. Training examples are built with the same function, so the
+// writeBefore) and of the unit after it (see writeAfter). units are
+// consecutive units of msg; the first has nothing before it and the last
+// nothing after. Training examples are built with the same function, so the
 // model sees exactly what it was taught on.
 func (s *Segmenter) Inputs(msg *ingest.Message, units []Unit) []string {
+	words := make([][]string, len(units))
+	for i, u := range units {
+		words[i] = s.Words(u.Text)
+	}
 	out := make([]string, len(units))
 	channel := FeatureMark + "ch:" + string(msg.Channel)
 	sent := msg.OccurredAt.In(chinaTime)
-	var prevWords []string
 	for i, u := range units {
 		var b strings.Builder
 		b.WriteString(channel)
 		b.WriteString(" ")
 		b.WriteString(FeatureMark + "side:" + speakerSide(msg, u.Speaker))
 		writeDateFeatures(&b, u.Text, sent)
-		words := s.Words(u.Text)
-		for _, w := range words {
+		for _, w := range words[i] {
 			if w = strings.ReplaceAll(w, FeatureMark, ""); w != "" {
 				b.WriteString(" ")
 				b.WriteString(w)
@@ -44,37 +47,51 @@ func (s *Segmenter) Inputs(msg *ingest.Message, units []Unit) []string {
 		}
 		writeBigrams(&b, u.Text)
 		if i > 0 {
-			writeContext(&b, units[i-1], prevWords, u.Speaker)
+			writeBefore(&b, units[i-1], words[i-1], u.Speaker)
+		}
+		if i+1 < len(units) {
+			writeAfter(&b, units[i+1], words[i+1], u.Speaker)
 		}
 		out[i] = b.String()
-		prevWords = words
 	}
 	return out
 }
 
-// contextWords is how many of the last words of the unit before are given
-// as context: the end of a sentence is where a question or a request sits.
+// contextWords is how many words of the neighbouring units are given as
+// context: the end of the unit before, where a question or a request sits,
+// and the start of the unit after, where an answer does.
 const contextWords = 6
 
-// writeContext appends what the unit before says about this one: whether
+// writeBefore appends what the unit before says about this one: whether
 // another person said it ("p:other"), whether it asked something ("p:q"),
 // and its last words marked "p:". "好的" or "周四可以" is a promise after
 // "能不能周四来一趟？" and nothing after "收到报价了"; "贵" is an objection
 // after a price. Spoken and chatted items lean on the turn before more
 // than written ones do.
-func writeContext(b *strings.Builder, prev Unit, prevWords []string, speaker string) {
+func writeBefore(b *strings.Builder, prev Unit, words []string, speaker string) {
 	if prev.Speaker != speaker {
 		b.WriteString(" " + FeatureMark + "p:other")
 	}
 	if t := strings.TrimSpace(prev.Text); strings.ContainsAny(t, "?？") || strings.HasSuffix(t, "吗") {
 		b.WriteString(" " + FeatureMark + "p:q")
 	}
-	if len(prevWords) > contextWords {
-		prevWords = prevWords[len(prevWords)-contextWords:]
+	writeContextWords(b, "p:", words[max(0, len(words)-contextWords):])
+}
+
+// writeAfter appends how the unit after begins, marked "n:", and whether
+// another person said it: an offer the other side takes up ("好，就这么定")
+// is a promise, one met with "不用了" is not.
+func writeAfter(b *strings.Builder, next Unit, words []string, speaker string) {
+	if next.Speaker != speaker {
+		b.WriteString(" " + FeatureMark + "n:other")
 	}
-	for _, w := range prevWords {
+	writeContextWords(b, "n:", words[:min(len(words), contextWords)])
+}
+
+func writeContextWords(b *strings.Builder, mark string, words []string) {
+	for _, w := range words {
 		if w = strings.ReplaceAll(w, FeatureMark, ""); strings.TrimSpace(w) != "" {
-			b.WriteString(" " + FeatureMark + "p:" + strings.ToLower(w))
+			b.WriteString(" " + FeatureMark + mark + strings.ToLower(w))
 		}
 	}
 }

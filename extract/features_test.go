@@ -160,7 +160,11 @@ func TestInputsContext(t *testing.T) {
 	}
 	in := s.Inputs(msg, Units(msg))
 	require.Len(t, in, 3)
-	assert.NotContains(t, in[0], "▁p:", "the first unit has no context")
+	assert.NotContains(t, in[0], "▁p:", "the first unit has nothing before it")
+	first := strings.Fields(in[0])
+	assert.Contains(t, first, "▁n:other")
+	assert.Contains(t, first, "▁n:可以")
+	assert.NotContains(t, in[2], "▁n:", "the last unit has nothing after it")
 	second := strings.Fields(in[1])
 	assert.Contains(t, second, "▁p:other")
 	assert.Contains(t, second, "▁p:q")
