@@ -15,8 +15,9 @@ import (
 // TestCorpusCommitments reads the due dates of the annotated commitments in
 // testdata/corpus the way extract does (a past date is no due date) and
 // requires broad agreement. The annotations differ from this package by
-// convention in a few places (下周 alone is no date to them, 本周内 is the
-// Friday), so a small share of disagreements is expected and logged.
+// convention in a few places (本周内, 这两天 and X月中旬 are no date to
+// most annotators), so a small share of disagreements is expected and
+// logged.
 func TestCorpusCommitments(t *testing.T) {
 	root := filepath.Join("..", "..", "testdata", "corpus")
 	msgFiles, err := filepath.Glob(filepath.Join(root, "*", "*.messages.jsonl"))

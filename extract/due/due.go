@@ -12,8 +12,10 @@
 //
 // The readings that are a matter of convention:
 //
-//   - 周五 and 本周五 are this week's Friday even when it is past; 下周 alone
-//     is next Monday; 周末 and 本周内 are this week's Sunday.
+//   - 本周五 is this week's Friday even when it is past; a bare 周五 already
+//     past is the coming one ("我周一前发给您" on a Thursday), unless the
+//     text tells of something done (已, 了); 这周 and 下周 alone fix no day;
+//     周末 and 本周内 are this week's Sunday.
 //   - An English weekday alone is the coming one: "by Monday" on a Friday.
 //   - 月底 is this month's last day, 月初 the next month's first, 月中 the
 //     15th (next month's once past), 十五号 this month's 15th or, once past,

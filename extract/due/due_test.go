@@ -63,8 +63,9 @@ func TestFind(t *testing.T) {
 		{"this Friday 这周五", "这周五之前一定发给您", wed, "2026-03-13", "这周五之前", true, false},
 		{"bare Friday", "周五给您回复", wed, "2026-03-13", "周五", false, false},
 		{"Friday after work", "周五下班前给到", wed, "2026-03-13", "周五下班前", true, false},
-		{"bare weekday already past", "周一前把材料发您", wed, "2026-03-09", "周一前", true, true},
-		{"Friday said on Saturday is past", "周五前给你", sat, "2026-03-13", "周五前", true, true},
+		{"bare weekday already past is the coming one", "周一前把材料发您", wed, "2026-03-16", "周一前", true, false},
+		{"Friday said on Saturday is the coming one", "周五前给你", sat, "2026-03-20", "周五前", true, false},
+		{"bare weekday of something done", "周一已经发过去了", wed, "2026-03-09", "周一", false, true},
 		{"next Wednesday 下周三", "下周三我和黄工再到院里", wed, "2026-03-18", "下周三", false, false},
 		{"next Wednesday 下星期三", "下星期三开评审会", wed, "2026-03-18", "下星期三", false, false},
 		{"next Wednesday 下礼拜三", "下礼拜三过来", wed, "2026-03-18", "下礼拜三", false, false},
@@ -77,8 +78,8 @@ func TestFind(t *testing.T) {
 		{"weekend said on Sunday", "周末给你", sun, "2026-03-15", "周末", false, false},
 		{"this week within", "本周内提供名单", wed, "2026-03-15", "本周内", true, false},
 		{"this week within 这周内", "这周内发你", wed, "2026-03-15", "这周内", true, false},
-		{"next week", "下周给您电话", wed, "2026-03-16", "下周", false, false},
-		{"next week across month", "下周过来", fri, "2026-02-02", "下周", false, false},
+		{"next week alone fixes no day", "下周给您电话", wed, "", "", false, false},
+		{"next week alone, across a month", "下周过来", fri, "", "", false, false},
 		{"within next week", "下周内完成", wed, "2026-03-22", "下周内", true, false},
 
 		// Month parts.

@@ -551,7 +551,14 @@ var rules = []*rule{
 			if w == "天" {
 				w = "日"
 			}
-			return at(mondayOf(c.today).AddDate(0, 0, 7*periodOffset(q)+weekdayNum(w)))
+			day := mondayOf(c.today).AddDate(0, 0, 7*periodOffset(q)+weekdayNum(w))
+			if q == "" && day.Before(c.today) && !strings.ContainsAny(c.text, "已了") {
+				// "我周一前发给您" said on a Thursday: a bare weekday
+				// already gone by is the coming one, unless the text tells
+				// of something done ("周一已经发了").
+				day = day.AddDate(0, 0, 7)
+			}
+			return at(day)
 		}),
 	// 周末, 这周末, 下周末: the Sunday.
 	newRule(`(?P<q>下下个?|下个?|上个?|本|这个?)?周末`, dayLike, "周末",
@@ -561,8 +568,8 @@ var rules = []*rule{
 			}
 			return at(mondayOf(c.today).AddDate(0, 0, 7*periodOffset(g.get("q"))+6))
 		}),
-	// 本周内, 下周, 下周内, 下下周: 下周 is its Monday and a week "内" its
-	// Sunday. 这周 alone ("sometime this week") fixes no day.
+	// 本周内, 下周内, 下下周内: a week "内" is its Sunday. 这周 or 下周 alone
+	// ("sometime next week") fixes no day.
 	newRule(`(?P<q>下下个?|下个?|上上个?|上个?|本|这个?)(?:周|星期|礼拜)(?P<in>之内|以内|内)?`, suffixOnly, "周|星期|礼拜",
 		func(c *scan, g groups) (outcome, bool) {
 			off := periodOffset(g.get("q"))
@@ -570,10 +577,7 @@ var rules = []*rule{
 			if g.get("in") != "" {
 				return limit(monday.AddDate(0, 0, 6))
 			}
-			if off == 0 {
-				return none()
-			}
-			return at(monday)
+			return none()
 		}),
 	// 月底, 本月底, 这个月底, 下月底, 月初, 下个月初, 月中, 本月内, 下个月
 	// (its first day; 本月 alone fixes no day, as 这周 does not).
