@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -63,28 +64,14 @@ func writeCorpusSummary(msgs []ingest.Message, items []gold.Item) {
 	for _, it := range items {
 		labels[string(it.Type)+":"+it.Subtype]++
 	}
-	fmt.Printf("%d messages %s\n%d gold items\n", len(msgs), counts(channels), len(items))
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(channels)) {
+		parts = append(parts, fmt.Sprintf("%s %d", c, channels[c]))
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		fmt.Printf("  %-26s %5d\n", strings.TrimSuffix(k, ":"), labels[k])
+	fmt.Printf("%d messages (%s)\n%d gold items\n", len(msgs), strings.Join(parts, ", "), len(items))
+	for _, l := range slices.Sorted(maps.Keys(labels)) {
+		fmt.Printf("  %-26s %5d\n", strings.TrimSuffix(l, ":"), labels[l])
 	}
-}
-
-func counts(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return "(" + strings.Join(parts, ", ") + ")"
 }
 
 // multiFlag collects a flag given several times.

@@ -81,10 +81,7 @@ func runCV(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("fold %d: %w", k+1, err)
 		}
-		var pred []extract.Item
-		for _, f := range found {
-			pred = append(pred, f...)
-		}
+		pred := slices.Concat(found...)
 		r := eval.Evaluate(held.items, above(pred, minConfidence))
 		writeFoldLine(strings.Join(held.names, ","), r)
 		slog.Debug("cv: fold done", "fold", k+1, "files", held.names)

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
-	"github.com/guanxi-dev/guanxi/extract"
 	"github.com/guanxi-dev/guanxi/extract/eval"
 	"github.com/guanxi-dev/guanxi/extract/gold"
 	"github.com/guanxi-dev/guanxi/ingest"
@@ -43,11 +43,7 @@ func runEval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var predicted []extract.Item
-	for _, items := range found {
-		predicted = append(predicted, items...)
-	}
-	report := eval.Evaluate(golds, predicted)
+	report := eval.Evaluate(golds, slices.Concat(found...))
 	if *errorsPath != "" {
 		if err := writeJSONL(*errorsPath, report.Errors); err != nil {
 			return err
