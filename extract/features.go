@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/guanxi-dev/guanxi/extract/due"
-
 	"github.com/guanxi-dev/guanxi/ingest"
 )
 
