@@ -91,6 +91,8 @@ func isWordRune(r rune) bool {
 	return r < utf8.RuneSelf && unicode.IsDigit(r) || unicode.Is(unicode.Latin, r) || r == '\''
 }
 
+// cutPoint finds the best boundary in (start+min, limit]: the last blank or
+// comma, else the last filler, else limit itself.
 func cutPoint(r []rune, start, limit int) int {
 	minLen := (limit - start) / 3
 	for i := limit; i > start+minLen; i-- {
