@@ -43,9 +43,13 @@ type Extractor struct {
 	Workers int
 }
 
+// DefaultMinConfidence is the MinConfidence of a new Extractor: an item
+// must be more likely than not.
+const DefaultMinConfidence = 0.5
+
 // New returns an Extractor over a segmenter and a classifier.
 func New(seg *Segmenter, clf Classifier) *Extractor {
-	return &Extractor{seg: seg, clf: clf, MinConfidence: 0.5}
+	return &Extractor{seg: seg, clf: clf, MinConfidence: DefaultMinConfidence}
 }
 
 // ModelID is the name@version of the classifier in use.

@@ -73,3 +73,14 @@ func TestEvaluate(t *testing.T) {
 	assert.Contains(t, buf.String(), "micro")
 	assert.Contains(t, buf.String(), "party accuracy 0.500")
 }
+
+func TestAbove(t *testing.T) {
+	items := []extract.Item{{Text: "a", Confidence: 0.55}, {Text: "b", Confidence: 0.5499}, {Text: "c", Confidence: 0.7}, {Text: "d", Confidence: 0.3}}
+	var got []string
+	for _, it := range Above(items, 0.55) {
+		got = append(got, it.Text)
+	}
+	assert.Equal(t, []string{"a", "c"}, got, "float32(0.55) does not lose the items of 0.55")
+	assert.Len(t, Above(items, 0.3), 4)
+	assert.Empty(t, Above(items, 0.8))
+}
