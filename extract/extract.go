@@ -36,7 +36,8 @@ const None = "none"
 type Extractor struct {
 	seg *Segmenter
 	clf Classifier
-	// MinConfidence drops predictions the model is unsure of.
+	// MinConfidence drops predictions the model is unsure of. A model may
+	// ask more of some types (see thresholder).
 	MinConfidence float32
 	// Workers is how many goroutines segment and classify the sentences of
 	// one Extract call; 0 means GOMAXPROCS. The items do not depend on it.
@@ -186,13 +187,17 @@ func (e *Extractor) items(msgs []ingest.Message, refs []ref, preds []models.Pred
 	if l, ok := e.clf.(labeller); ok {
 		labels = l.Labels()
 	}
+	var thresholds map[string]float64
+	if t, ok := e.clf.(thresholder); ok {
+		thresholds = t.Thresholds()
+	}
 	for k, p := range preds {
 		msg := &msgs[refs[k].msg]
 		if ownWords(msg) && speakerSide(msg, refs[k].unit.Speaker) == string(ingest.SideVendor) {
 			p = onlyCommitments(p, labels)
 		}
 		v := decide(p, labels)
-		if v.label == None || v.conf < e.MinConfidence || isBareDate(refs[k].unit.Text) {
+		if v.label == None || v.conf < e.MinConfidence || float64(v.conf) < thresholds[v.label] || isBareDate(refs[k].unit.Text) {
 			continue
 		}
 		item := e.item(msg, refs[k].unit, v, model)
@@ -248,6 +253,12 @@ func isBareDate(text string) bool { return bareDate.MatchString(strings.TrimSpac
 // labeller is a Classifier that tells its labels; models.Classifier does.
 type labeller interface {
 	Labels() []string
+}
+
+// thresholder is a Classifier whose model asks more confidence of some
+// item types than MinConfidence does; models.Classifier does.
+type thresholder interface {
+	Thresholds() map[string]float64
 }
 
 // Label is the classifier label of an item of type t and subtype sub:

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -193,4 +194,49 @@ func TestInputsDoNotDependOnBatches(t *testing.T) {
 		parts := append(e.inputs(msgs, refs[:cut]), e.inputs(msgs, refs[cut:])...)
 		assert.Equal(t, whole, parts, "cut after unit %d", cut)
 	}
+}
+
+// fixedClassifier answers every sentence with the next of its predictions.
+type fixedClassifier struct {
+	labels     []string
+	thresholds map[string]float64
+	probs      [][]float32
+}
+
+func (f *fixedClassifier) Classify(_ context.Context, sentences []string) ([]models.Prediction, error) {
+	out := make([]models.Prediction, len(sentences))
+	for i := range sentences {
+		p := models.Prediction{Probs: f.probs[i]}
+		for l, v := range p.Probs {
+			if v > p.Confidence {
+				p.Label, p.Confidence = f.labels[l], v
+			}
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+func (f *fixedClassifier) ID() string                     { return "fixed@1" }
+func (f *fixedClassifier) Labels() []string               { return f.labels }
+func (f *fixedClassifier) Thresholds() map[string]float64 { return f.thresholds }
+
+func TestModelThresholds(t *testing.T) {
+	msg := ingest.Message{
+		ID: "m1", Channel: ingest.ChannelChat,
+		Participants: []ingest.Participant{{ID: "c1", Side: ingest.SideCustomer}},
+		Turns:        []ingest.Turn{{Speaker: "c1", Text: "系统有点慢"}, {Speaker: "c1", Text: "月底结账要加班三天"}, {Speaker: "c1", Text: "下周给你回复"}},
+	}
+	clf := &fixedClassifier{
+		labels:     []string{"none", "commitment", "pain_point"},
+		thresholds: map[string]float64{"pain_point": 0.6},
+		probs:      [][]float32{{0.45, 0, 0.55}, {0.35, 0, 0.65}, {0.45, 0.55, 0}},
+	}
+	found, err := New(testSegmenter(t), clf).Extract(context.Background(), []ingest.Message{msg})
+	require.NoError(t, err)
+	var got []string
+	for _, it := range found[0] {
+		got = append(got, it.Text)
+	}
+	assert.Equal(t, []string{"月底结账要加班三天", "下周给你回复"}, got,
+		"a pain point needs the model's 0.6, a commitment the extractor's 0.5")
 }

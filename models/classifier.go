@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,6 +219,10 @@ func checkGraph(onnx []byte, labels []string, tokenizerSHA string) error {
 
 // ID returns name@version, the identity of the model recorded with facts.
 func (c *Classifier) ID() string { return c.cfg.ID() }
+
+// Thresholds returns the confidence each type needs, from config.json (see
+// modeldir.Config.Thresholds).
+func (c *Classifier) Thresholds() map[string]float64 { return maps.Clone(c.cfg.Thresholds) }
 
 // Labels returns the model's labels in id order, the order of
 // Prediction.Probs.

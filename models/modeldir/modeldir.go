@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // File names inside a model directory.
@@ -73,7 +75,12 @@ type Config struct {
 	EmbeddingDim int      `json:"embedding_dim"`
 	HiddenDim    int      `json:"hidden_dim"`
 	Lowercase    bool     `json:"lowercase"`
-	Training     Training `json:"training"`
+	// Thresholds is the least confidence the model's authors ask of an
+	// item of each type ("pain_point": 0.6), chosen with the model, since
+	// every model is sure of itself to its own degree. Types not listed
+	// need only what the caller asks of every item.
+	Thresholds map[string]float64 `json:"thresholds,omitempty"`
+	Training   Training           `json:"training"`
 }
 
 // Training records how a model was trained.
@@ -183,6 +190,13 @@ func (c *Config) Validate() error {
 	if c.VocabSize <= 0 || c.EmbeddingDim <= 0 || c.HiddenDim <= 0 {
 		return fmt.Errorf("modeldir: config sizes must be positive: vocab_size %d, embedding_dim %d, hidden_dim %d",
 			c.VocabSize, c.EmbeddingDim, c.HiddenDim)
+	}
+	for t, v := range c.Thresholds {
+		// A threshold names a label or the type before a label's ":".
+		known := slices.ContainsFunc(labels, func(l string) bool { return l == t || strings.HasPrefix(l, t+":") })
+		if !known || !(v > 0 && v <= 1) {
+			return fmt.Errorf("modeldir: config threshold %q: %v, want a type of the labels and a confidence in (0, 1]", t, v)
+		}
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ func sampleConfig() *modeldir.Config {
 		EmbeddingDim: 64,
 		HiddenDim:    32,
 		Lowercase:    true,
+		Thresholds:   map[string]float64{"pain_point": 0.6},
 		Training: modeldir.Training{
 			Seed: 1<<63 + 7, Epochs: 12, MaxEpochs: 40, BestEpoch: 9,
 			Examples: 200, TrainExamples: 180, ValidExamples: 20,
@@ -66,6 +67,8 @@ func TestConfigInvalid(t *testing.T) {
 	}{
 		{"model type", func(c *modeldir.Config) { c.ModelType = "bert" }, `model_type "bert"`},
 		{"no name", func(c *modeldir.Config) { c.Name = "" }, "no name"},
+		{"threshold of an unknown type", func(c *modeldir.Config) { c.Thresholds = map[string]float64{"risk": 0.6} }, `threshold "risk"`},
+		{"threshold above one", func(c *modeldir.Config) { c.Thresholds = map[string]float64{"pain_point": 1.5} }, `threshold "pain_point"`},
 		{"short version", func(c *modeldir.Config) { c.Version = "abc" }, "not 12 hex digits"},
 		{"non-hex version", func(c *modeldir.Config) { c.Version = "0123456789xy" }, "not 12 hex digits"},
 		{"no labels", func(c *modeldir.Config) { c.ID2Label, c.Label2ID = nil, nil }, "no id2label"},

@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/guanxi-dev/guanxi/models/modeldir"
 	"github.com/guanxi-dev/guanxi/models/onnxpb"
@@ -69,6 +70,7 @@ func (m *Model) Config(version string) *modeldir.Config {
 		EmbeddingDim: dim,
 		HiddenDim:    hidden,
 		Lowercase:    m.lowercase,
+		Thresholds:   maps.Clone(m.thresholds),
 		Training:     m.training,
 	}
 }

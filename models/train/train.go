@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -113,6 +114,9 @@ type Options struct {
 	// Labels fixes the label ids; it must list every label of the
 	// examples. By default "none" comes first, then the others sorted.
 	Labels []string
+	// Thresholds is recorded in config.json for the runtime (see
+	// modeldir.Config.Thresholds); training does not read it.
+	Thresholds map[string]float64
 	// Logger receives per-epoch progress at debug level and a summary at
 	// info level (default: discard).
 	Logger *slog.Logger
@@ -185,6 +189,7 @@ func (o Options) validate() error {
 
 // Model is a trained classifier.
 type Model struct {
+	thresholds    map[string]float64
 	name          string
 	labels        []string
 	maxLength     int
@@ -295,6 +300,7 @@ func Train(ctx context.Context, examples []Example, opts Options) (*Model, error
 		classW[l] = roundMetric(float64(weights[i]))
 	}
 	m := &Model{
+		thresholds:    maps.Clone(opts.Thresholds),
 		name:          opts.Name,
 		labels:        labels,
 		maxLength:     opts.MaxLength,
@@ -654,6 +660,10 @@ func (m *Model) Classify(ctx context.Context, sentences []string) ([]models.Pred
 	}
 	return out, nil
 }
+
+// Thresholds returns the confidence each type needs, see
+// Options.Thresholds.
+func (m *Model) Thresholds() map[string]float64 { return maps.Clone(m.thresholds) }
 
 // ID names the model as items record it; an unsaved model has no version
 // yet.
