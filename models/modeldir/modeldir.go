@@ -70,11 +70,11 @@ type Config struct {
 	Label2ID map[string]int    `json:"label2id"`
 	// MaxLength is the number of tokens per sentence, [CLS] and [SEP]
 	// included.
-	MaxLength    int      `json:"max_length"`
-	VocabSize    int      `json:"vocab_size"`
-	EmbeddingDim int      `json:"embedding_dim"`
-	HiddenDim    int      `json:"hidden_dim"`
-	Lowercase    bool     `json:"lowercase"`
+	MaxLength    int  `json:"max_length"`
+	VocabSize    int  `json:"vocab_size"`
+	EmbeddingDim int  `json:"embedding_dim"`
+	HiddenDim    int  `json:"hidden_dim"`
+	Lowercase    bool `json:"lowercase"`
 	// Thresholds is the least confidence the model's authors ask of an
 	// item of each type ("pain_point": 0.6), chosen with the model, since
 	// every model is sure of itself to its own degree. Types not listed
