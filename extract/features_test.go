@@ -13,20 +13,25 @@ import (
 	"github.com/guanxi-dev/guanxi/models"
 )
 
-func TestInputs(t *testing.T) {
-	s := testSegmenter(t)
-	msg := &ingest.Message{
+// chat is a chat between customer c1 (王强) and vendor v1 (李明).
+func chat(turns ...ingest.Turn) *ingest.Message {
+	return &ingest.Message{
 		ID:      "m1",
 		Channel: ingest.ChannelChat,
 		Participants: []ingest.Participant{
 			{ID: "c1", Name: "王强", Side: ingest.SideCustomer},
 			{ID: "v1", Name: "李明", Side: ingest.SideVendor},
 		},
-		Turns: []ingest.Turn{
-			{Speaker: "c1", Text: "价格偏高，ERP对接▁麻烦"},
-			{Speaker: "v1", Text: "明天发您"},
-		},
+		Turns: turns,
 	}
+}
+
+func TestInputs(t *testing.T) {
+	s := testSegmenter(t)
+	msg := chat(
+		ingest.Turn{Speaker: "c1", Text: "价格偏高，ERP对接▁麻烦"},
+		ingest.Turn{Speaker: "v1", Text: "明天发您"},
+	)
 	units := Units(msg)
 	require.Len(t, units, 2)
 	in := s.Inputs(msg, units)
@@ -146,19 +151,11 @@ func TestLabel(t *testing.T) {
 
 func TestInputsContext(t *testing.T) {
 	s := testSegmenter(t)
-	msg := &ingest.Message{
-		ID:      "m1",
-		Channel: ingest.ChannelChat,
-		Participants: []ingest.Participant{
-			{ID: "c1", Name: "王强", Side: ingest.SideCustomer},
-			{ID: "v1", Name: "李明", Side: ingest.SideVendor},
-		},
-		Turns: []ingest.Turn{
-			{Speaker: "v1", Text: "王总周四能来一趟吗"},
-			{Speaker: "c1", Text: "可以"},
-			{Speaker: "c1", Text: "下午两点"},
-		},
-	}
+	msg := chat(
+		ingest.Turn{Speaker: "v1", Text: "王总周四能来一趟吗"},
+		ingest.Turn{Speaker: "c1", Text: "可以"},
+		ingest.Turn{Speaker: "c1", Text: "下午两点"},
+	)
 	in := s.Inputs(msg, Units(msg))
 	require.Len(t, in, 3)
 	assert.NotContains(t, in[0], "▁p:", "the first unit has nothing before it")
