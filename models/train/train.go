@@ -502,9 +502,11 @@ func classWeights(data []encoded, trainIdx []int, labels []string, sep string, b
 		tilt[c] = math.Pow(float64(groupCount[group[c]])/float64(counts[c]), balance)
 		tiltSum[group[c]] += tilt[c] * float64(counts[c])
 	}
+	// Summed in name order: map order would vary the last bits of the
+	// sum, and with them the bytes of the model.
 	var shares float64
-	for _, n := range groupCount {
-		shares += math.Pow(float64(n), damping)
+	for _, g := range slices.Sorted(maps.Keys(groupCount)) {
+		shares += math.Pow(float64(groupCount[g]), damping)
 	}
 	weights := make([]float32, len(labels))
 	for c := range labels {
