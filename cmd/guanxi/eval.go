@@ -86,8 +86,8 @@ func loadEvalData(goldPath, msgPath string, splits []string) ([]ingest.Message, 
 		}
 		msgs, golds = append(msgs, m...), append(golds, g...)
 	}
-	if errs := gold.Validate(msgs, golds); len(errs) > 0 {
-		return nil, nil, fmt.Errorf("gold is invalid (%d problems), first: %w", len(errs), errs[0])
+	if err := gold.Check(msgs, golds); err != nil {
+		return nil, nil, err
 	}
 	return msgs, golds, nil
 }

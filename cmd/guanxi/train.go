@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -99,8 +98,8 @@ func loadCorpus(dir string) ([]ingest.Message, []gold.Item, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if errs := gold.Validate(msgs, items); len(errs) > 0 {
-		return nil, nil, fmt.Errorf("corpus %s is invalid (%d problems), first: %w", dir, len(errs), errors.Join(errs[:min(5, len(errs))]...))
+	if err := gold.Check(msgs, items); err != nil {
+		return nil, nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}
 	return msgs, items, nil
 }

@@ -51,8 +51,8 @@ func FoldsByFile(dir string, k int) ([]Fold, error) {
 		folds[i].Name = strings.Join(names[i], ",")
 		msgs, items = append(msgs, folds[i].Messages...), append(items, folds[i].Items...)
 	}
-	if errs := gold.Validate(msgs, items); len(errs) > 0 {
-		return nil, fmt.Errorf("eval: %s is invalid (%d problems), first: %w", dir, len(errs), errs[0])
+	if err := gold.Check(msgs, items); err != nil {
+		return nil, fmt.Errorf("eval: %s: %w", dir, err)
 	}
 	return folds, nil
 }

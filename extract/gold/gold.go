@@ -484,6 +484,16 @@ func contains[T comparable](s []T, v T) bool {
 	return false
 }
 
+// Check is Validate for callers that refuse an unsound corpus: nil, or one
+// error that counts the problems and names the first few.
+func Check(messages []ingest.Message, items []Item) error {
+	errs := Validate(messages, items)
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("gold: %d problems, first: %w", len(errs), errors.Join(errs[:min(5, len(errs))]...))
+}
+
 // LoadPath reads a split directory (see LoadDir), or one file pair named by
 // either of its files: X.messages.jsonl with X.gold.jsonl beside it.
 func LoadPath(path string) (messages []ingest.Message, items []Item, err error) {

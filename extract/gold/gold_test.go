@@ -275,3 +275,15 @@ func joinErrs(errs []error) string {
 	}
 	return strings.Join(s, "\n")
 }
+
+func TestCheck(t *testing.T) {
+	require.NoError(t, Check(sample(), goodItems()))
+	bad := goodItems()
+	for i := range bad {
+		bad[i].MessageID = "nope"
+	}
+	err := Check(sample(), bad)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "problems, first:")
+	assert.Contains(t, err.Error(), `"nope"`)
+}
